@@ -1,0 +1,1 @@
+"""advise, interview, models (filled in below)."""

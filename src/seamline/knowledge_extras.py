@@ -1,0 +1,22 @@
+"""Validation hooks for the parts of the knowledge base owned by other packages.
+
+Each domain package (cost, seams, contracts, vendors) that keeps files in ``knowledge/`` adds one
+function here returning ``(label, count)`` after loading its files through :func:`seamline.knowledge.load_file`,
+so ``seamline knowledge validate`` checks the whole knowledge base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from seamline.knowledge import KnowledgeBase
+
+Validator = Callable[[KnowledgeBase], list[tuple[str, int]]]
+VALIDATORS: list[Validator] = []
+
+
+def validate_extras(kb: KnowledgeBase) -> list[tuple[str, int]]:
+    counts: list[tuple[str, int]] = []
+    for validator in VALIDATORS:
+        counts += validator(kb)
+    return counts
