@@ -14,12 +14,12 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "advise", "load_knowledge", "load_situation", "parse_situation"]
 
 if TYPE_CHECKING:
-    from seamline.advise import advise
+    from seamline.advisor import advise
     from seamline.knowledge import load_knowledge
     from seamline.situation import load_situation, parse_situation
 
 _LAZY = {
-    "advise": "seamline.advise",
+    "advise": "seamline.advisor",
     "load_knowledge": "seamline.knowledge",
     "load_situation": "seamline.situation",
     "parse_situation": "seamline.situation",

@@ -107,6 +107,7 @@ class PricingVariant(Entry):
 class EngagementModel(Entry):
     id: str
     name: str
+    short_name: str = Field(max_length=12)
     names: list[str] = Field(min_length=1)
     summary: str
     directs: Cited
@@ -208,6 +209,25 @@ class Rules(Entry):
     contradictions: list[Contradiction] = Field(default_factory=list)
 
 
+class Option(Entry):
+    value: str | bool
+    label: str
+
+
+class FieldQuestion(Entry):
+    """How the questionnaire asks for one situation field, and why the answer matters."""
+
+    field: str
+    label: str
+    help: str
+    source: str
+    options: list[Option] = Field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.field
+
+
 class KnowledgeBase(Entry):
     root: str
     version: str
@@ -215,6 +235,7 @@ class KnowledgeBase(Entry):
     criteria: dict[str, Criterion]
     models: dict[str, EngagementModel]
     rules: Rules
+    questions: dict[str, FieldQuestion]
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:
@@ -235,6 +256,7 @@ class KnowledgeBase(Entry):
             ("stage_row", self.rules.stage_table),
             ("weight_rule", self.rules.weights),
             ("contradiction", self.rules.contradictions),
+            ("question", self.questions.values()),
         ]
         for model in self.models.values():
             collections.append(("fit_rule", model.fit))
@@ -322,14 +344,18 @@ def check_unique(ids: Iterable[tuple[str, str]], what: str) -> None:
     problems = []
     for where, entry_id in ids:
         if entry_id in seen:
-            problems.append(Problem(f"{where}: id", f"duplicate {what} id {entry_id!r} (also in {seen[entry_id]})"))
+            problems.append(
+                Problem(f"{where}: id", f"duplicate {what} id {entry_id!r} (also in {seen[entry_id]})")
+            )
         else:
             seen[entry_id] = where
     if problems:
         raise KnowledgeError(f"duplicate {what} ids", problems)
 
 
-def load_file(name: str, model: type[M], root: Path | None = None, sources: Mapping[str, Any] | None = None) -> M:
+def load_file(
+    name: str, model: type[M], root: Path | None = None, sources: Mapping[str, Any] | None = None
+) -> M:
     """Load one knowledge file (relative ``name``) into ``model`` with source checks.
 
     Used by the domain packages for their own parts of the knowledge base.
@@ -410,7 +436,9 @@ def _load_cached(root_str: str) -> KnowledgeBase:
         model = validate(data, EngagementModel, where)
         _check_model(model, where, criteria, sources)
         if model.id in models:
-            raise KnowledgeError(f"{where}: id", [Problem(f"{where}: id", f"duplicate model id {model.id!r}")])
+            raise KnowledgeError(
+                f"{where}: id", [Problem(f"{where}: id", f"duplicate model id {model.id!r}")]
+            )
         models[model.id] = model
     missing = [m for m in MODEL_IDS if m not in models]
     if missing:
@@ -421,18 +449,69 @@ def _load_cached(root_str: str) -> KnowledgeBase:
     raw_rules = read_yaml(rules_path, root)
     where = _rel(rules_path, root)
     check_sources(raw_rules, where, sources)
-    _require_sources(raw_rules, where, ("weights", "five_question_test", "stage_table", "mistakes", "mislabels"))
+    _require_sources(
+        raw_rules, where, ("weights", "five_question_test", "stage_table", "mistakes", "mislabels")
+    )
     rules = validate(raw_rules, Rules, where)
     _check_rules(rules, where, criteria, ordered)
 
-    rule_ids = [(f"{where}: {kind}", e.id) for kind in ("weights", "five_question_test", "stage_table",
-                "mistakes", "mislabels", "contradictions") for e in getattr(rules, kind)]
-    rule_ids += [(f"knowledge/models/{m.id}.yaml: {kind}", r.id) for m in ordered.values()
-                 for kind in ("fit", "misfit") for r in getattr(m, kind)]
+    rule_ids = [
+        (f"{where}: {kind}", e.id)
+        for kind in (
+            "weights",
+            "five_question_test",
+            "stage_table",
+            "mistakes",
+            "mislabels",
+            "contradictions",
+        )
+        for e in getattr(rules, kind)
+    ]
+    rule_ids += [
+        (f"knowledge/models/{m.id}.yaml: {kind}", r.id)
+        for m in ordered.values()
+        for kind in ("fit", "misfit")
+        for r in getattr(m, kind)
+    ]
     check_unique(rule_ids, "rule")
+    questions = _load_questions(root, sources)
     return KnowledgeBase(
-        root=str(root), version=_version(root), sources=sources, criteria=criteria, models=ordered, rules=rules
+        root=str(root),
+        version=_version(root),
+        sources=sources,
+        criteria=criteria,
+        models=ordered,
+        rules=rules,
+        questions=questions,
     )
+
+
+def _load_questions(root: Path, sources: Mapping[str, Source]) -> dict[str, FieldQuestion]:
+    """questions.yaml: one question per situation field, options matching the schema's allowed values."""
+    where = "knowledge/questions.yaml"
+    items = _load_list(root, "questions.yaml", FieldQuestion, sources)
+    check_unique(((f"{where}[{i}]", q.field) for i, q in enumerate(items)), "question field")
+    problems = []
+    for i, q in enumerate(items):
+        if q.field not in FIELDS:
+            problems.append(Problem(f"{where}[{i}]: field", f"unknown situation field {q.field!r}"))
+            continue
+        allowed = FIELDS[q.field][1]
+        given = [o.value for o in q.options]
+        if allowed is not None and sorted(map(str, given)) != sorted(map(str, allowed)):
+            problems.append(
+                Problem(
+                    f"{where}[{i}]: options",
+                    f"must label exactly {', '.join(map(str, allowed))}; got {given}",
+                )
+            )
+        if allowed is None and given:
+            problems.append(Problem(f"{where}[{i}]: options", "a free-text or number field takes no options"))
+    asked = {q.field for q in items}
+    problems += [Problem(where, f"no question for situation field {f!r}") for f in FIELDS if f not in asked]
+    if problems:
+        raise KnowledgeError(f"{where}: invalid questionnaire", problems)
+    return {q.field: q for q in items}
 
 
 def _check_model(
@@ -441,17 +520,25 @@ def _check_model(
     problems = []
     expected_name = Path(where).stem
     if model.id != expected_name:
-        problems.append(Problem(f"{where}: id", f"id {model.id!r} must match the file name {expected_name!r}"))
+        problems.append(
+            Problem(f"{where}: id", f"id {model.id!r} must match the file name {expected_name!r}")
+        )
     for crit in criteria:
         if crit not in model.profile:
             problems.append(Problem(f"{where}: profile", f"missing criterion {crit!r}"))
     for crit in model.profile:
         if crit not in criteria:
-            problems.append(Problem(f"{where}: profile.{crit}", f"unknown criterion; expected one of: {', '.join(criteria)}"))
+            problems.append(
+                Problem(
+                    f"{where}: profile.{crit}", f"unknown criterion; expected one of: {', '.join(criteria)}"
+                )
+            )
     for variant in model.pricing_variants:
         for crit in variant.profile:
             if crit not in criteria:
-                problems.append(Problem(f"{where}: pricing_variants.{variant.id}.profile.{crit}", "unknown criterion"))
+                problems.append(
+                    Problem(f"{where}: pricing_variants.{variant.id}.profile.{crit}", "unknown criterion")
+                )
     if problems:
         raise KnowledgeError(f"{where}: invalid engagement model", problems)
 

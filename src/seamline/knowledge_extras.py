@@ -1,8 +1,8 @@
 """Validation hooks for the parts of the knowledge base owned by other packages.
 
 Each domain package (cost, seams, contracts, vendors) that keeps files in ``knowledge/`` adds one
-function here returning ``(label, count)`` after loading its files through :func:`seamline.knowledge.load_file`,
-so ``seamline knowledge validate`` checks the whole knowledge base.
+function here returning ``(label, count)`` after loading its files through
+:func:`seamline.knowledge.load_file`, so ``seamline knowledge validate`` checks the whole knowledge base.
 """
 
 from __future__ import annotations

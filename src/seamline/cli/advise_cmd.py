@@ -1,1 +1,289 @@
-"""advise, interview, models (filled in below)."""
+"""``seamline advise``, ``seamline interview`` and ``seamline models``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from seamline.cli.app import app, console, err_console
+from seamline.cli.knowledge_cmd import KnowledgeDir
+from seamline.errors import InputFileError, UndeterminedError
+
+if TYPE_CHECKING:
+    from seamline.advisor import Recommendation
+    from seamline.knowledge import KnowledgeBase
+
+VERDICT_STYLE = {"recommended": "bold green", "viable": "yellow", "not_advised": "red"}
+EFFECT_MARK = {"for": "+", "against": "-", "gate": "x", "info": "·"}
+
+
+@app.command()
+def advise(
+    file: Annotated[Path, typer.Argument(help="A situation file (YAML or JSON); see `seamline interview`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    all_reasons: Annotated[
+        bool, typer.Option("--all", "-a", help="Show the reasons for every model, not only the top one.")
+    ] = False,
+    knowledge: KnowledgeDir = None,
+) -> None:
+    """Rank the engagement models for a situation, with cited reasons, warnings and what would change it.
+
+    Exit code 2 when the file is invalid or when the answers contradict each other so that no model fits.
+    """
+    from seamline.advisor import advise as run_advise
+    from seamline.knowledge import load_knowledge
+    from seamline.situation import load_situation
+
+    kb = load_knowledge(knowledge)
+    situation = load_situation(file, kb.criterion_ids)
+    result = run_advise(situation, kb)
+    if as_json:
+        console.print_json(json.dumps(result.to_json()))
+    else:
+        print_recommendation(result, kb, all_reasons=all_reasons)
+    if result.recommended is None:
+        raise UndeterminedError(_undetermined_message(result, file))
+
+
+def _undetermined_message(result: Recommendation, file: Path) -> str:
+    if result.contradictions:
+        why = "; ".join(f"{c.text} [{c.id}]" for c in result.contradictions)
+        return f"{file}: the answers contradict each other, so no model can be recommended: {why}"
+    return f"{file}: every engagement model is ruled out by these answers; see the reasons above"
+
+
+def print_recommendation(result: Recommendation, kb: KnowledgeBase, *, all_reasons: bool = False) -> None:
+    from rich.table import Table
+
+    top = result.ranking[0]
+    if result.recommended:
+        console.print(
+            f"[bold]{result.situation_name}[/]: recommended [bold green]{top.name}[/] (score {top.score:.2f})"
+        )
+    else:
+        console.print(
+            f"[bold]{result.situation_name}[/]: [bold red]undetermined[/] — no model can be recommended"
+        )
+    if result.ties:
+        console.print(f"tied at the top: {', '.join(result.ties)}")
+
+    table = Table(title="Ranking", title_justify="left", show_edge=False)
+    for col in ("#", "model", "score", "verdict", "pricing"):
+        table.add_column(col, justify="right" if col in ("#", "score") else "left")
+    for i, r in enumerate(result.ranking, 1):
+        style = VERDICT_STYLE[r.verdict]
+        table.add_row(str(i), r.name, f"{r.score:.2f}", f"[{style}]{r.verdict}[/]", r.pricing_variant or "")
+    console.print(table)
+
+    shown = result.ranking if all_reasons else result.ranking[:1]
+    cited: set[str] = set()
+    for r in shown:
+        console.print(f"\n[bold]Why {r.name} is {r.verdict.replace('_', ' ')}[/]")
+        for reason in r.reasons:
+            cited.add(reason.source)
+            console.print(
+                f"  {EFFECT_MARK[reason.effect]} {reason.text} [{reason.rule} · {reason.source}]",
+                markup=False,
+            )
+    if result.contradictions:
+        console.print("\n[bold red]Contradictory answers[/]")
+        for c in result.contradictions:
+            cited.add(c.source)
+            console.print(f"  x {c.text} [{c.id} · {c.source}]", markup=False)
+    if result.warnings:
+        console.print("\n[bold yellow]Warnings[/]")
+        for w in result.warnings:
+            cited.add(w.source)
+            console.print(f"  ! {w.title}: {w.text} [{w.id} · {w.source}]", markup=False)
+    if result.would_change:
+        console.print("\n[bold]What would change the answer[/]")
+        for change in result.would_change:
+            console.print(f"  ~ {change.text}", markup=False)
+    console.print("\nSources")
+    for sid in kb.sources:
+        if sid in cited:
+            src = kb.sources[sid]
+            console.print(
+                f"  [{sid}] {src.publisher}, {src.title}" + (f" ({src.date})" if src.date else ""),
+                markup=False,
+            )
+    if not all_reasons:
+        console.print("(reasons for every model: --all; JSON: --json)", style="dim")
+
+
+@app.command()
+def models(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    knowledge: KnowledgeDir = None,
+) -> None:
+    """Compare every engagement model on every criterion (1 low .. 5 high), with the source of each value."""
+    from rich.table import Table
+
+    from seamline.knowledge import load_knowledge
+
+    kb = load_knowledge(knowledge)
+    if as_json:
+        data = {
+            "criteria": {
+                c.id: {"name": c.name, "objective": c.objective, "source": c.source}
+                for c in kb.criteria.values()
+            },
+            "models": {
+                m.id: {
+                    "name": m.name,
+                    "names": m.names,
+                    "directs": m.directs.model_dump(exclude_none=True),
+                    "owns_outcome": m.owns_outcome.model_dump(exclude_none=True),
+                    "pricing": m.pricing.model_dump(exclude_none=True),
+                    "profile": {k: v.model_dump(exclude_none=True) for k, v in m.profile.items()},
+                }
+                for m in kb.models.values()
+            },
+            "sources": {s.id: s.model_dump(exclude_none=True) for s in kb.sources.values()},
+        }
+        console.print_json(json.dumps(data))
+        return
+    number = {sid: i for i, sid in enumerate(kb.sources, 1)}
+    table = Table(
+        title="Engagement models by criterion: 1 low .. 5 high, (min) = lower is better, \\[n] = source",
+        title_justify="left",
+    )
+    table.add_column("criterion", no_wrap=True)
+    for m in kb.models.values():
+        table.add_column(m.short_name, justify="center")
+    for row_name, getter in (("who directs", "directs"), ("owns outcome", "owns_outcome")):
+        table.add_row(
+            row_name,
+            *(
+                f"{getattr(m, getter).value} \\[{number[getattr(m, getter).source]}]"
+                for m in kb.models.values()
+            ),
+        )
+    for crit in kb.criteria.values():
+        label = f"{crit.id} (min)" if crit.objective == "min" else crit.id
+        cells = [
+            f"{m.profile[crit.id].value:g} \\[{number[m.profile[crit.id].source]}]"
+            for m in kb.models.values()
+        ]
+        table.add_row(label, *cells)
+    console.print(table)
+    console.print("Sources")
+    for sid, n in number.items():
+        src = kb.sources[sid]
+        console.print(
+            f"  [{n}] {sid}: {src.publisher}, {src.title}" + (f" ({src.date})" if src.date else ""),
+            markup=False,
+        )
+
+
+@app.command()
+def interview(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the situation file.")] = Path(
+        "situation.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the advice as JSON.")] = False,
+    knowledge: KnowledgeDir = None,
+) -> None:
+    """Ask the situation questions in the terminal, write the situation file, then advise on it."""
+    from seamline.knowledge import load_knowledge
+
+    kb = load_knowledge(knowledge)
+    if out.exists() and not force:
+        raise InputFileError(f"{out}: already exists; choose another --out or pass --force")
+    err_console.print(
+        "Answer each question; type the number of an option or its value. Ctrl-D stops (nothing is written)."
+    )
+    answers: dict[str, Any] = {}
+    for q in kb.questions.values():
+        answers[q.field] = _ask(q, kb)
+    data = _nest(answers)
+    from seamline.situation import parse_situation
+
+    situation = parse_situation(data, "interview", kb.criterion_ids)
+    _write_yaml(out, data)
+    err_console.print(f"wrote {out}")
+    from seamline.advisor import advise as run_advise
+
+    result = run_advise(situation, kb)
+    if as_json:
+        console.print_json(json.dumps(result.to_json()))
+    else:
+        print_recommendation(result, kb)
+    if result.recommended is None:
+        raise UndeterminedError(_undetermined_message(result, out))
+
+
+def _ask(q: Any, kb: KnowledgeBase) -> Any:
+    from seamline.situation import FIELDS, int_bounds
+
+    typ = FIELDS[q.field][0]
+    src = kb.sources[q.source]
+    err_console.print(f"\n[bold]{q.label}[/]")
+    err_console.print(f"  {q.help} [{src.publisher}]", style="dim", markup=False)
+    for i, opt in enumerate(q.options, 1):
+        err_console.print(f"  {i}. {opt.label}", markup=False)
+    while True:
+        raw = _read_line("> ").strip()
+        if typ == "int":
+            lo, hi = int_bounds(q.field)
+            if raw.isdigit() and lo <= int(raw) <= hi:
+                return int(raw)
+            err_console.print(f"  expected a whole number from {lo} to {hi}")
+        elif q.options:
+            for i, opt in enumerate(q.options, 1):
+                if raw == str(i) or raw.lower() == str(opt.value).lower():
+                    return opt.value
+            values = ", ".join(str(o.value).lower() for o in q.options)
+            err_console.print(f"  expected 1-{len(q.options)} or one of: {values}")
+        elif raw:
+            return raw
+        else:
+            err_console.print("  an answer is required")
+
+
+def _read_line(prompt: str) -> str:
+    err_console.print(prompt, end="")
+    try:
+        return input()
+    except EOFError:
+        err_console.print()
+        raise InputFileError(
+            "interview: input ended before every question was answered; nothing was written"
+        ) from None
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for path, value in flat.items():
+        node = data
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return data
+
+
+def _write_yaml(path: Path, data: dict[str, Any]) -> None:
+    """Write atomically: a temporary file in the same folder, then a rename."""
+    import os
+    import tempfile
+
+    import yaml
+
+    text = "# Written by `seamline interview`; edit freely and run `seamline advise` on it.\n"
+    text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise InputFileError(f"{path}: folder {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -11,12 +11,18 @@ import typer
 from seamline.cli.app import app, console
 from seamline.errors import SeamlineError
 
-knowledge_app = typer.Typer(help="Validate and browse the knowledge base (models, rules, sources).", no_args_is_help=True)
+knowledge_app = typer.Typer(
+    help="Validate and browse the knowledge base (models, rules, sources).", no_args_is_help=True
+)
 app.add_typer(knowledge_app, name="knowledge")
 
 KnowledgeDir = Annotated[
     Path | None,
-    typer.Option("--knowledge", help="A knowledge folder to use instead of the bundled one.", envvar="SEAMLINE_KNOWLEDGE"),
+    typer.Option(
+        "--knowledge",
+        help="A knowledge folder to use instead of the bundled one.",
+        envvar="SEAMLINE_KNOWLEDGE",
+    ),
 ]
 
 
@@ -37,6 +43,8 @@ def validate(knowledge: KnowledgeDir = None) -> None:
         "stage rows": len(rules.stage_table),
         "mistakes": len(rules.mistakes),
         "mislabels": len(rules.mislabels),
+        "contradictions": len(rules.contradictions),
+        "questions": len(kb.questions),
     }
     for extra_name, count in _extra_counts(kb):
         counts[extra_name] = count
@@ -54,7 +62,9 @@ def _extra_counts(kb: Any) -> list[tuple[str, int]]:
 
 @knowledge_app.command("show")
 def show(
-    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Any id: a model, rule, mistake, criterion or source.")],
+    entry_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Any id: a model, rule, mistake, criterion or source.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
     knowledge: KnowledgeDir = None,
 ) -> None:

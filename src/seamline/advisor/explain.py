@@ -1,0 +1,108 @@
+"""What would change the answer: for each answer, the value that would change the top model.
+
+Choice and yes/no answers try every other allowed value. Whole-number answers try the values on either side
+of every threshold the knowledge base compares them with (so a new rule with a new threshold is picked up
+without code), and report the nearest value below and above the current one that changes the top model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from seamline import conditions
+from seamline.advisor.result import Change, Recommendation
+from seamline.knowledge import KnowledgeBase
+from seamline.situation import ANSWER_FIELDS, FIELDS, Situation, int_bounds
+
+Evaluate = Callable[[Situation, KnowledgeBase], Recommendation]
+
+
+def would_change(
+    situation: Situation, kb: KnowledgeBase, current: Recommendation, evaluate: Evaluate
+) -> tuple[Change, ...]:
+    answers = situation.flat()
+    thresholds = _thresholds(kb)
+    changes: list[Change] = []
+    for path in ANSWER_FIELDS:
+        typ, allowed = FIELDS[path]
+        now = answers[path]
+        if typ == "int":
+            changes += _int_changes(situation, kb, current, evaluate, path, now, thresholds.get(path, set()))
+            continue
+        for value in allowed or ():
+            if value == now:
+                continue
+            change = _try(situation, kb, current, evaluate, path, value, now)
+            if change is not None:
+                changes.append(change)
+    return tuple(changes)
+
+
+def _int_changes(
+    situation: Situation,
+    kb: KnowledgeBase,
+    current: Recommendation,
+    evaluate: Evaluate,
+    path: str,
+    now: int,
+    edges: set[int],
+) -> list[Change]:
+    lo, hi = int_bounds(path)
+    candidates = sorted({v for t in edges for v in (t - 1, t, t + 1) if lo <= v <= hi and v != now})
+    below = [v for v in candidates if v < now][::-1]  # nearest first
+    above = [v for v in candidates if v > now]
+    found = []
+    for side in (below, above):
+        for value in side:
+            change = _try(situation, kb, current, evaluate, path, value, now)
+            if change is not None:
+                found.append(change)
+                break
+    return found
+
+
+def _try(
+    situation: Situation,
+    kb: KnowledgeBase,
+    current: Recommendation,
+    evaluate: Evaluate,
+    path: str,
+    value: Any,
+    now: Any,
+) -> Change | None:
+    other = evaluate(situation.with_answer(path, value), kb)
+    if other.recommended == current.recommended:
+        return None
+    shown = _show(value)
+    if other.recommended is None:
+        text = f"If {path} were {shown}, the answers would contradict each other and no model would fit."
+    else:
+        name = kb.models[other.recommended].name
+        text = f"If {path} were {shown} (now {_show(now)}), the top model would be {name}."
+    return Change(field=path, value=value, recommended=other.recommended, current=now, text=text)
+
+
+def _show(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _thresholds(kb: KnowledgeBase) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    for field, number in _all_thresholds(kb):
+        out.setdefault(field, set()).add(number)
+    return out
+
+
+def _all_thresholds(kb: KnowledgeBase) -> Iterator[tuple[str, int]]:
+    rules = kb.rules
+    whens: list[Any] = [r.when for r in rules.weights]
+    whens += [q.when for q in rules.five_question_test]
+    whens += [r.when for r in rules.stage_table]
+    whens += [m.when for m in rules.mistakes]
+    whens += [c.when for c in rules.contradictions]
+    for model in kb.models.values():
+        whens += [r.when for r in model.fit] + [r.when for r in model.misfit]
+        whens += [v.when for v in model.pricing_variants]
+    for when in whens:
+        yield from conditions.numeric_thresholds(when)
