@@ -13,5 +13,5 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)  # long lines wrap in the terminal, not mid-pipe
 err_console = Console(stderr=True, highlight=False)
