@@ -20,3 +20,12 @@ def validate_extras(kb: KnowledgeBase) -> list[tuple[str, int]]:
     for validator in VALIDATORS:
         counts += validator(kb)
     return counts
+
+
+def _cost(kb: KnowledgeBase) -> list[tuple[str, int]]:
+    from seamline.cost.parameters import validate_cost_files
+
+    return validate_cost_files(kb)
+
+
+VALIDATORS.append(_cost)

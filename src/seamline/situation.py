@@ -12,6 +12,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from seamline.cost.overrides import CostOverrides
 from seamline.errors import Problem, SituationError
 from seamline.yamlio import read_data_file
 
@@ -56,10 +57,11 @@ class Situation(_Frozen):
     team: Team
     preferences: Preferences
     weights: dict[str, float] | None = None
+    costs: CostOverrides | None = None  # cost-model overrides; not an answer (see seamline.cost)
 
     def flat(self) -> dict[str, Any]:
-        """The answers as ``{"work.scope": "evolving", ...}`` (weights and name excluded)."""
-        return dict(_flatten(self.model_dump(exclude={"weights", "name"})))
+        """The answers as ``{"work.scope": "evolving", ...}`` (weights, costs and name excluded)."""
+        return dict(_flatten(self.model_dump(exclude={"weights", "name", "costs"})))
 
     def with_answer(self, field_path: str, value: Any) -> Situation:
         """A copy with one answer changed (``field_path`` like ``work.scope``)."""
@@ -127,9 +129,11 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     model: type[BaseModel] = Situation
     for part in loc[:-1]:
         ann = model.model_fields.get(str(part))
-        if ann is None or not (isinstance(ann.annotation, type) and issubclass(ann.annotation, BaseModel)):
+        options = (ann.annotation, *get_args(ann.annotation)) if ann is not None else ()
+        sub = next((a for a in options if isinstance(a, type)), None)  # unwraps `X | None`
+        if sub is None or not issubclass(sub, BaseModel):
             return []
-        model = ann.annotation
+        model = sub
     return list(model.model_fields)
 
 

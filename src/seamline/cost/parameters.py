@@ -1,0 +1,280 @@
+"""The cost model's part of the knowledge base: the rate card, named parameters and per-model pricing.
+
+Files (all under ``knowledge/parameters/``, each value citing a source)::
+
+    rates.yaml       roles x units (hour, month, year) as low / likely / high ranges
+    parameters.yaml  named ranges and fixed values (lead times, overheads, churn, scope growth, ...)
+    pricing.yaml     per engagement model: pricing variants and which parameters shape its hidden costs
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from pydantic import Field, model_validator
+
+from seamline.errors import KnowledgeError, Problem
+from seamline.knowledge import BUNDLED, MODEL_IDS, Entry, KnowledgeBase, load_file, load_knowledge
+
+RateUnit = Literal["hour", "month", "year"]
+Shape = Literal["salary", "time_and_materials", "per_seat", "fixed_bid", "subscription", "retainer"]
+Distribution = Literal["pert", "triangular"]
+ParameterUnit = Literal[
+    "hour",
+    "week",
+    "day",
+    "month",
+    "share",
+    "share_per_year",
+    "usd_per_month",
+    "hour_per_engineer_week",
+    "hour_per_seam_week",
+]
+SCOPES = ("fully_defined", "partly_defined", "evolving")
+
+
+class Range(Entry):
+    low: float = Field(ge=0)
+    likely: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.low <= self.likely <= self.high:
+            raise ValueError(f"expected low <= likely <= high, got {self.low}, {self.likely}, {self.high}")
+        return self
+
+
+class RoleRate(Entry):
+    unit: RateUnit
+    region: str | None = None
+    range: Range
+    distribution: Distribution = "pert"
+    source: str
+    note: str | None = None
+
+
+class Role(Entry):
+    id: str
+    name: str
+    rates: list[RoleRate] = Field(min_length=1)
+
+    def rate(self, unit: str) -> RoleRate | None:
+        return next((r for r in self.rates if r.unit == unit), None)
+
+
+class Reference(Entry):
+    id: str
+    name: str
+    unit: str
+    range: Range
+    source: str
+    note: str | None = None
+
+
+class RateCard(Entry):
+    roles: list[Role] = Field(min_length=1)
+    references: list[Reference] = Field(default_factory=list)
+
+
+class Parameter(Entry):
+    id: str
+    name: str
+    unit: ParameterUnit
+    range: Range | None = None
+    value: float | None = Field(default=None, ge=0)
+    distribution: Distribution = "pert"
+    source: str
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Parameter:
+        if (self.range is None) == (self.value is None):
+            raise ValueError("give exactly one of `range` (low, likely, high) or `value`")
+        return self
+
+    @property
+    def as_range(self) -> Range:
+        if self.range is not None:
+            return self.range
+        assert self.value is not None
+        return Range(low=self.value, likely=self.value, high=self.value)
+
+
+class ParameterFile(Entry):
+    parameters: list[Parameter] = Field(min_length=1)
+
+
+class CitedValue(Entry):
+    value: Any
+    source: str
+    note: str | None = None
+
+
+class Variant(Entry):
+    id: str
+    name: str
+    shape: Shape
+    unit: RateUnit | None = None
+    unit_price: str | None = None
+    markup: str | None = None
+    change_requests: str | None = None
+    project_months: str | None = None
+    milestone_share: str | None = None
+    milestone_hit_rate: str | None = None
+    source: str
+
+    @model_validator(mode="after")
+    def _priced(self) -> Variant:
+        if (self.unit is None) == (self.unit_price is None):
+            raise ValueError("give exactly one of `unit` (a rate of the developer role) or `unit_price`")
+        if (self.milestone_share is None) != (self.milestone_hit_rate is None):
+            raise ValueError("milestone_share and milestone_hit_rate go together")
+        return self
+
+
+class ModelPricing(Entry):
+    variants: list[Variant] = Field(min_length=1)
+    start: str | None = None
+    integration: str | None = None
+    ramp: str | None = None
+    management_hours: str
+    churn: str
+    churn_client_share: str
+    knowledge_loss: str
+    hiring_cost: str | None = None
+    source: str
+
+    def variant(self, variant_id: str) -> Variant | None:
+        return next((v for v in self.variants if v.id == variant_id), None)
+
+
+class Pricing(Entry):
+    default_developer_role: CitedValue
+    coordination_role: CitedValue
+    variant_precedence: CitedValue
+    scope_growth: dict[str, str]
+    models: dict[str, ModelPricing]
+
+
+class CostKnowledge(Entry):
+    """The validated cost part of the knowledge base."""
+
+    roles: dict[str, Role]
+    references: dict[str, Reference]
+    parameters: dict[str, Parameter]
+    pricing: Pricing
+
+
+PARAMETER_KEYS = (
+    "start",
+    "integration",
+    "ramp",
+    "management_hours",
+    "churn",
+    "churn_client_share",
+    "knowledge_loss",
+    "hiring_cost",
+)
+VARIANT_KEYS = (
+    "unit_price",
+    "markup",
+    "change_requests",
+    "project_months",
+    "milestone_share",
+    "milestone_hit_rate",
+)
+
+
+def load_cost_knowledge(root: Path | str | None = None) -> CostKnowledge:
+    """Load and cross-check rates.yaml, parameters.yaml and pricing.yaml (cached per folder)."""
+    return _load_cached(str(Path(root or BUNDLED).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(root_str: str) -> CostKnowledge:
+    root = Path(root_str)
+    kb = load_knowledge(root)
+    card = load_file("parameters/rates.yaml", RateCard, root, kb.sources)
+    params = load_file("parameters/parameters.yaml", ParameterFile, root, kb.sources)
+    pricing = load_file("parameters/pricing.yaml", Pricing, root, kb.sources)
+    problems: list[Problem] = []
+    roles = _unique([(r.id, r) for r in card.roles], "knowledge/parameters/rates.yaml: roles", problems)
+    refs = _unique(
+        [(r.id, r) for r in card.references], "knowledge/parameters/rates.yaml: references", problems
+    )
+    parameters = _unique(
+        [(p.id, p) for p in params.parameters], "knowledge/parameters/parameters.yaml: parameters", problems
+    )
+    problems += _check_pricing(pricing, roles, parameters)
+    if problems:
+        raise KnowledgeError("knowledge/parameters: invalid cost knowledge", problems)
+    return CostKnowledge(roles=roles, references=refs, parameters=parameters, pricing=pricing)
+
+
+def _unique(items: list[tuple[str, Any]], where: str, problems: list[Problem]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, item in items:
+        if key in out:
+            problems.append(Problem(where, f"duplicate id {key!r}"))
+        out[key] = item
+    return out
+
+
+def _check_pricing(
+    pricing: Pricing, roles: dict[str, Role], parameters: dict[str, Parameter]
+) -> list[Problem]:
+    where = "knowledge/parameters/pricing.yaml"
+    problems = []
+
+    def ref(value: str | None, key: str) -> None:
+        if value is not None and value not in parameters:
+            problems.append(Problem(f"{where}: {key}", f"unknown parameter {value!r}"))
+
+    for key in ("default_developer_role", "coordination_role"):
+        if getattr(pricing, key).value not in roles:
+            problems.append(Problem(f"{where}: {key}", f"unknown role {getattr(pricing, key).value!r}"))
+    for scope in SCOPES:
+        if scope not in pricing.scope_growth:
+            problems.append(Problem(f"{where}: scope_growth", f"missing scope {scope!r}"))
+    for scope, pid in pricing.scope_growth.items():
+        if scope not in SCOPES:
+            problems.append(
+                Problem(f"{where}: scope_growth.{scope}", f"unknown scope; expected {', '.join(SCOPES)}")
+            )
+        ref(pid, f"scope_growth.{scope}")
+    for mid in MODEL_IDS:
+        if mid not in pricing.models:
+            problems.append(Problem(f"{where}: models", f"missing engagement model {mid!r}"))
+    for mid, model in pricing.models.items():
+        if mid not in MODEL_IDS:
+            problems.append(
+                Problem(f"{where}: models.{mid}", f"unknown model; expected one of {', '.join(MODEL_IDS)}")
+            )
+        for key in PARAMETER_KEYS:
+            ref(getattr(model, key), f"models.{mid}.{key}")
+        for variant in model.variants:
+            for key in VARIANT_KEYS:
+                ref(getattr(variant, key), f"models.{mid}.variants.{variant.id}.{key}")
+    return problems
+
+
+def parameter_units() -> tuple[str, ...]:
+    return get_args(ParameterUnit)
+
+
+def validate_cost_files(kb: KnowledgeBase) -> list[tuple[str, int]]:
+    """Validator for ``seamline knowledge validate``: the cost files and seams.yaml."""
+    from seamline.seams import load_seams
+
+    ck = load_cost_knowledge(kb.root)
+    seams = load_seams(kb.root)
+    return [
+        ("rate card roles", len(ck.roles)),
+        ("cost parameters", len(ck.parameters)),
+        ("pricing models", len(ck.pricing.models)),
+        ("seam roles", len(seams.roles)),
+        ("seam placements", len(seams.placements)),
+    ]

@@ -1,0 +1,246 @@
+"""Monte Carlo over every engagement model at once: one (inputs x trials) draw, one vectorised kernel.
+
+The kernel computes every cost component for an array of shape (models, trials); trials are processed in
+chunks so memory stays bounded. The same kernel evaluates the tornado (one input at its low and high end,
+the others at their likely value) and the cumulative cost by month, so all three views agree.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from seamline.cost.components import COMPONENTS, Kernel
+from seamline.cost.distributions import Sampler
+from seamline.cost.plan import CostPlan, Input, Override
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+DEFAULT_TRIALS = 20_000
+CHUNK = 16_384
+Progress = Callable[[int, int], None]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelCost(_Frozen):
+    model_id: str
+    name: str
+    short_name: str
+    variant: str
+    variant_name: str
+    shape: str
+    mean: float
+    p10: float
+    p50: float
+    p90: float
+    components: dict[str, float]
+    productive_engineer_months: float
+    cost_per_productive_engineer_month: float
+    weeks_to_capacity: float
+    p_cheapest: float
+    seams: int
+
+
+class Sensitivity(_Frozen):
+    input: str
+    name: str
+    swing: float
+    model: str
+    low_total: float
+    high_total: float
+    source: str
+    override: str | None = None
+
+
+class CostComparison(_Frozen):
+    """The result of :func:`compare_costs`: per-model statistics, sensitivity and the inputs used."""
+
+    horizon_months: int
+    trials: int
+    seed: int
+    engineers: int
+    knowledge_version: str
+    models: dict[str, ModelCost]
+    sensitivity: tuple[Sensitivity, ...]
+    cumulative: dict[str, tuple[float, ...]]
+    inputs: tuple[Input, ...]
+    overrides: tuple[Override, ...]
+
+    def cheapest(self) -> str:
+        return min(self.models.values(), key=lambda m: m.mean).model_id
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape of ``seamline cost --json``."""
+        return {
+            "horizon_months": self.horizon_months,
+            "trials": self.trials,
+            "seed": self.seed,
+            "engineers": self.engineers,
+            "knowledge_version": self.knowledge_version,
+            "models": {
+                mid: {
+                    "name": m.name,
+                    "pricing": m.variant,
+                    "mean": m.mean,
+                    "p10": m.p10,
+                    "p50": m.p50,
+                    "p90": m.p90,
+                    "components": m.components,
+                    "cost_per_productive_engineer_month": m.cost_per_productive_engineer_month,
+                    "productive_engineer_months": m.productive_engineer_months,
+                    "weeks_to_capacity": m.weeks_to_capacity,
+                    "p_cheapest": m.p_cheapest,
+                    "seams": m.seams,
+                }
+                for mid, m in self.models.items()
+            },
+            "sensitivity": [s.model_dump() for s in self.sensitivity],
+            "overrides": [o.model_dump() for o in self.overrides],
+        }
+
+
+def compare_costs(
+    plan: CostPlan,
+    *,
+    trials: int = DEFAULT_TRIALS,
+    seed: int | None = None,
+    chunk: int = CHUNK,
+    progress: Progress | None = None,
+    sensitivity: bool = True,
+) -> CostComparison:
+    """Simulate ``trials`` draws of every input and cost every model over ``plan.horizon_months``."""
+    import numpy as np
+
+    from seamline.errors import SeamlineError
+
+    if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= 100_000_000:
+        raise SeamlineError(f"--trials: got {trials!r}; expected a whole number from 1 to 100000000")
+    if seed is None:
+        seed = secrets.randbits(32)
+    if seed < 0:
+        raise SeamlineError(f"--seed: got {seed}; expected a whole number of 0 or more")
+    kernel = Kernel(plan)
+    stats = run_trials(kernel, Sampler(kernel.items), trials, seed, chunk, progress)
+    totals, comp_sums, productive, weeks, cheapest = stats
+    q = np.percentile(totals, [10, 50, 90], axis=1)
+    mean = totals.mean(axis=1)
+    models = {}
+    for j, m in enumerate(plan.models):
+        prod = float(productive[j] / trials)
+        models[m.model_id] = ModelCost(
+            model_id=m.model_id,
+            name=m.name,
+            short_name=m.short_name,
+            variant=m.variant,
+            variant_name=m.variant_name,
+            shape=m.shape,
+            mean=float(mean[j]),
+            p10=float(q[0, j]),
+            p50=float(q[1, j]),
+            p90=float(q[2, j]),
+            components={c: float(comp_sums[j, k] / trials) for k, c in enumerate(COMPONENTS)},
+            productive_engineer_months=prod,
+            cost_per_productive_engineer_month=float(mean[j] / prod) if prod > 0 else float("inf"),
+            weeks_to_capacity=float(weeks[j] / trials),
+            p_cheapest=float(cheapest[j] / trials),
+            seams=m.seams,
+        )
+    return CostComparison(
+        horizon_months=plan.horizon_months,
+        trials=trials,
+        seed=seed,
+        engineers=plan.engineers,
+        knowledge_version=plan.knowledge_version,
+        models=models,
+        sensitivity=tornado(kernel, plan) if sensitivity else (),
+        cumulative=cumulative(kernel, plan),
+        inputs=plan.inputs,
+        overrides=plan.overrides,
+    )
+
+
+def run_trials(
+    kernel: Kernel,
+    sampler: Sampler,
+    trials: int,
+    seed: int,
+    chunk: int = CHUNK,
+    progress: Progress | None = None,
+) -> tuple[
+    NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]
+]:
+    """Run the simulation in chunks; returns (totals per model x trial, component sums, productive sums,
+    weeks-to-capacity sums, cheapest counts)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    m = kernel.models
+    totals = np.empty((m, trials), dtype=np.float64)
+    comp_sums = np.zeros((m, len(COMPONENTS)))
+    productive = np.zeros(m)
+    weeks = np.zeros(m)
+    cheapest = np.zeros(m, dtype=np.int64)
+    buffer = np.empty((sampler.size, min(chunk, trials)), dtype=np.float64)
+    done = 0
+    while done < trials:
+        n = min(chunk, trials - done)
+        draws = sampler.draw(rng, n, out=buffer[:, :n])
+        out = kernel.evaluate(draws, float(kernel.horizon))
+        totals[:, done : done + n] = out.total
+        comp_sums += out.components.sum(axis=2).T
+        productive += out.productive.sum(axis=1)
+        weeks += out.weeks_to_capacity.sum(axis=1)
+        cheapest += np.bincount(out.total.argmin(axis=0), minlength=m)
+        done += n
+        if progress is not None:
+            progress(done, trials)
+    return totals, comp_sums, productive, weeks, cheapest
+
+
+def tornado(kernel: Kernel, plan: CostPlan) -> tuple[Sensitivity, ...]:
+    """One-at-a-time swings: each uncertain input at its low and high end, every other at its likely value;
+    the swing is the largest change of any model's total."""
+    import numpy as np
+
+    varying = [i for i, inp in enumerate(plan.inputs) if not inp.fixed]
+    draws = np.repeat(kernel.values("likely")[:, None], 1 + 2 * len(varying), axis=1)
+    for col, i in enumerate(varying):
+        draws[i, 1 + 2 * col] = plan.inputs[i].low
+        draws[i, 2 + 2 * col] = plan.inputs[i].high
+    total = kernel.evaluate(draws, float(plan.horizon_months)).total
+    out = []
+    for col, i in enumerate(varying):
+        low, high = total[:, 1 + 2 * col], total[:, 2 + 2 * col]
+        j = int(np.abs(high - low).argmax())
+        inp = plan.inputs[i]
+        out.append(
+            Sensitivity(
+                input=inp.id,
+                name=inp.name,
+                swing=float(abs(high[j] - low[j])),
+                model=plan.models[j].model_id,
+                low_total=float(low[j]),
+                high_total=float(high[j]),
+                source=inp.source,
+                override=inp.override,
+            )
+        )
+    return tuple(sorted(out, key=lambda s: -s.swing))
+
+
+def cumulative(kernel: Kernel, plan: CostPlan) -> dict[str, tuple[float, ...]]:
+    """Cost to date at the likely value of every input, for an engagement stopped after month 1, 2, ..."""
+    import numpy as np
+
+    months = np.arange(1, plan.horizon_months + 1, dtype=np.float64)
+    draws = np.repeat(kernel.values("likely")[:, None], months.size, axis=1)
+    total = kernel.evaluate(draws, months[None, :]).total
+    return {m.model_id: tuple(float(v) for v in total[j]) for j, m in enumerate(plan.models)}
