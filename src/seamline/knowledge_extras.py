@@ -29,3 +29,12 @@ def _cost(kb: KnowledgeBase) -> list[tuple[str, int]]:
 
 
 VALIDATORS.append(_cost)
+
+
+def _vendors_and_portfolio(kb: KnowledgeBase) -> list[tuple[str, int]]:
+    from seamline import portfolio, vendors
+
+    return vendors.validate_knowledge(kb) + portfolio.validate_knowledge(kb)
+
+
+VALIDATORS.append(_vendors_and_portfolio)
