@@ -32,7 +32,7 @@ def test_statistics_are_consistent(make_situation: Callable[..., Situation]) -> 
     assert sum(m.p_cheapest for m in result.models.values()) == pytest.approx(1.0)
     for m in result.models.values():
         assert m.p10 <= m.p50 <= m.p90
-        assert sum(m.components.values()) == pytest.approx(m.mean, rel=1e-9)
+        assert sum(m.components.values()) == pytest.approx(m.mean, rel=1e-6)  # float32 draws
         assert set(m.components) == set(COMPONENTS)
         assert m.cost_per_productive_engineer_month == pytest.approx(m.mean / m.productive_engineer_months)
     swings = [s.swing for s in result.sensitivity]

@@ -68,7 +68,9 @@ class Kernel:
         self.plan = plan
         self.horizon = plan.horizon_months
         self.models = len(plan.models)
-        self.items: list[Any] = [*plan.inputs, _Const("zero", 0, 0, 0), _Const("one", 1, 1, 1)]
+        random = [i for i in plan.inputs if not i.fixed]  # random inputs first: the sampler draws in place
+        fixed = [i for i in plan.inputs if i.fixed]
+        self.items: list[Any] = [*random, *fixed, _Const("zero", 0, 0, 0), _Const("one", 1, 1, 1)]
         row = {item.id: i for i, item in enumerate(self.items)}
         zero, one = row["zero"], row["one"]
 
@@ -120,6 +122,7 @@ class Kernel:
         e = float(self.plan.engineers)
         w = WEEKS_PER_MONTH
         h = horizon
+        dt = x.dtype
         hours_per_month = x[self.g["hours_per_month"]]
         capacity_value = x[self.g["capacity_value_month"]]
         ramp_loss_share = 1.0 - x[self.g["ramp_productivity"]]
@@ -128,39 +131,43 @@ class Kernel:
 
         # unit cost per engineer-month
         unit = x[self.rate]
-        scale = np.where(self.per_hour[:, None], hours_per_month[None, :], self.rate_scale)
+        scale = np.where(self.per_hour[:, None], hours_per_month[None, :], self.rate_scale.astype(dt))
         unit *= scale
         unit *= 1.0 + x[self.markup]
         unit *= 1.0 - x[self.ms_share] * (1.0 - x[self.ms_hit])
 
-        start_weeks = x[self.start] * self.start_to_weeks
-        projects = np.ones((m, n))
+        start_weeks = x[self.start] * self.start_to_weeks.astype(dt)
+        projects = np.ones((m, n), dtype=dt)
         if self.sequence.any():
             seq = np.flatnonzero(self.sequence)
             projects[seq] = np.ceil(h / x[self.project_months[seq]])
         gap = np.minimum(start_weeks / w * projects, h)
         paid = h - gap
-        integration = np.minimum(x[self.integration] * self.integration_to_weeks / w, paid)
+        integration_weeks = x[self.integration] * self.integration_to_weeks.astype(dt)
+        integration = np.minimum(integration_weeks / w, paid)
         ramp_weeks = x[self.ramp]
         ramp = np.minimum(ramp_weeks / w * ramp_loss_share, paid - integration)
 
         fees = unit * paid * e
         if self.bids is not None:
-            fees[self.bid_rows] = self.bids * projects[self.bid_rows]
+            fees[self.bid_rows] = self.bids.astype(dt) * projects[self.bid_rows]
         per_paid_month = np.divide(fees, paid, out=np.zeros_like(fees), where=paid > 0)
 
-        comps = np.empty((len(COMPONENTS), m, n))
+        comps = np.empty((len(COMPONENTS), m, n), dtype=dt)
         ramp_cost = per_paid_month * ramp
         integration_cost = per_paid_month * integration
         base = fees - ramp_cost - integration_cost
-        comps[0] = base * (1.0 - self.salary)
-        comps[1] = base * self.salary
+        salary = self.salary.astype(dt)
+        comps[0] = base * (1.0 - salary)
+        comps[1] = base * salary
         comps[2] = x[self.hiring] * unit * (12.0 * e)
         comps[3] = gap * capacity_value * e
         comps[4] = ramp_cost
         comps[5] = integration_cost
         lead_hourly = x[self.g["lead_year"]] / (12.0 * hours_per_month)
-        weekly_hours = x[self.management] * e + self.seams * x[self.g["coordination_hours_per_seam"]]
+        weekly_hours = (
+            x[self.management] * e + self.seams.astype(dt) * x[self.g["coordination_hours_per_seam"]]
+        )
         comps[6] = weekly_hours * paid * (w * lead_hourly)
         comps[7] = fees * x[self.growth] * x[self.change]
         events = x[self.churn] * (e * h / 12.0)
@@ -170,5 +177,5 @@ class Kernel:
         comps[9] = x[self.knowledge] * (e * capacity_value * x[self.g["relearn_weeks"]] / w)
         total = comps.sum(axis=0)
         productive = np.maximum((paid - integration - ramp) * e - churn_lost, 0.0)
-        weeks = start_weeks + x[self.integration] * self.integration_to_weeks
+        weeks = start_weeks + integration_weeks
         return KernelOutput(components=comps, total=total, productive=productive, weeks_to_capacity=weeks)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 DEFAULT_TRIALS = 20_000
-CHUNK = 16_384
+CHUNK = 8_192
 Progress = Callable[[int, int], None]
 
 
@@ -131,7 +131,7 @@ def compare_costs(
     stats = run_trials(kernel, Sampler(kernel.items), trials, seed, chunk, progress)
     totals, comp_sums, productive, weeks, cheapest = stats
     q = np.percentile(totals, [10, 50, 90], axis=1)
-    mean = totals.mean(axis=1)
+    mean = totals.mean(axis=1, dtype=np.float64)
     models = {}
     for j, m in enumerate(plan.models):
         prod = float(productive[j] / trials)
@@ -183,21 +183,21 @@ def run_trials(
 
     rng = np.random.default_rng(seed)
     m = kernel.models
-    totals = np.empty((m, trials), dtype=np.float64)
+    totals = np.empty((m, trials), dtype=sampler.dtype)
     comp_sums = np.zeros((m, len(COMPONENTS)))
     productive = np.zeros(m)
     weeks = np.zeros(m)
     cheapest = np.zeros(m, dtype=np.int64)
-    buffer = np.empty((sampler.size, min(chunk, trials)), dtype=np.float64)
+    buffer = np.empty((sampler.size, min(chunk, trials)), dtype=sampler.dtype)
     done = 0
     while done < trials:
         n = min(chunk, trials - done)
-        draws = sampler.draw(rng, n, out=buffer[:, :n])
+        draws = sampler.draw(rng, n, out=buffer if n == buffer.shape[1] else None)
         out = kernel.evaluate(draws, float(kernel.horizon))
         totals[:, done : done + n] = out.total
-        comp_sums += out.components.sum(axis=2).T
-        productive += out.productive.sum(axis=1)
-        weeks += out.weeks_to_capacity.sum(axis=1)
+        comp_sums += out.components.sum(axis=2, dtype=np.float64).T
+        productive += out.productive.sum(axis=1, dtype=np.float64)
+        weeks += out.weeks_to_capacity.sum(axis=1, dtype=np.float64)
         cheapest += np.bincount(out.total.argmin(axis=0), minlength=m)
         done += n
         if progress is not None:
@@ -210,27 +210,26 @@ def tornado(kernel: Kernel, plan: CostPlan) -> tuple[Sensitivity, ...]:
     the swing is the largest change of any model's total."""
     import numpy as np
 
-    varying = [i for i, inp in enumerate(plan.inputs) if not inp.fixed]
+    varying = [(row, item) for row, item in enumerate(kernel.items) if item.high > item.low]
     draws = np.repeat(kernel.values("likely")[:, None], 1 + 2 * len(varying), axis=1)
-    for col, i in enumerate(varying):
-        draws[i, 1 + 2 * col] = plan.inputs[i].low
-        draws[i, 2 + 2 * col] = plan.inputs[i].high
+    for col, (row, item) in enumerate(varying):
+        draws[row, 1 + 2 * col] = item.low
+        draws[row, 2 + 2 * col] = item.high
     total = kernel.evaluate(draws, float(plan.horizon_months)).total
     out = []
-    for col, i in enumerate(varying):
+    for col, (_, item) in enumerate(varying):
         low, high = total[:, 1 + 2 * col], total[:, 2 + 2 * col]
         j = int(np.abs(high - low).argmax())
-        inp = plan.inputs[i]
         out.append(
             Sensitivity(
-                input=inp.id,
-                name=inp.name,
+                input=item.id,
+                name=item.name,
                 swing=float(abs(high[j] - low[j])),
                 model=plan.models[j].model_id,
                 low_total=float(low[j]),
                 high_total=float(high[j]),
-                source=inp.source,
-                override=inp.override,
+                source=item.source,
+                override=item.override,
             )
         )
     return tuple(sorted(out, key=lambda s: -s.swing))
