@@ -58,30 +58,49 @@ def floor(plan: CostPlan, trials: int, seed: int) -> None:
         done += n
 
 
+def uniforms(plan: CostPlan, trials: int, seed: int) -> None:
+    """Only the uniform numbers behind the draws (before the PERT/triangular transform), for reference."""
+    sampler = Sampler(Kernel(plan).items)
+    rng = np.random.default_rng(seed)
+    buffer = np.empty((sampler.random_count, min(CHUNK, trials)), dtype=sampler.dtype)
+    done = 0
+    while done < trials:
+        n = min(CHUNK, trials - done)
+        rng.random(
+            out=buffer if n == buffer.shape[1] else np.empty((sampler.random_count, n), sampler.dtype),
+            dtype=sampler.dtype,
+        )
+        done += n
+
+
 def simulation(plan: CostPlan, trials: int, seed: int) -> None:
     compare_costs(plan, trials=trials, seed=seed)
 
 
 def measure(
-    fn: Callable[[CostPlan, int, int], None], plan: CostPlan, trials: int, repeat: int
-) -> tuple[float, float]:
-    """(best wall seconds over `repeat` runs, peak traced memory in MB of one run)."""
-    best = float("inf")
+    fns: list[Callable[[CostPlan, int, int], None]], plan: CostPlan, trials: int, repeat: int
+) -> list[tuple[float, float]]:
+    """(best wall seconds over `repeat` runs, peak traced memory in MB of one run) per function; the
+    functions run in turn within each repeat, so a busy moment on a shared machine hits them alike."""
+    best = [float("inf")] * len(fns)
     for r in range(repeat):
-        start = time.perf_counter()
-        fn(plan, trials, r)
-        best = min(best, time.perf_counter() - start)
-    tracemalloc.start()
-    fn(plan, trials, 0)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, peak / 1e6
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn(plan, trials, r)
+            best[i] = min(best[i], time.perf_counter() - start)
+    peaks = []
+    for fn in fns:
+        tracemalloc.start()
+        fn(plan, trials, 0)
+        peaks.append(tracemalloc.get_traced_memory()[1] / 1e6)
+        tracemalloc.stop()
+    return list(zip(best, peaks, strict=True))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     plan = build_plan(parse_situation(SITUATION, "benchmark"))
     sampler = Sampler(Kernel(plan).items)
@@ -90,9 +109,10 @@ def main() -> None:
         f"{args.trials:,} trials x {len(plan.models)} models, {plan.horizon_months} months; "
         f"{sampler.size} inputs ({sampler.random_count} random); chunk {CHUNK:,}; best of {args.repeat}"
     )
+    labels = ["floor: drawing the random numbers", "whole simulation", "(reference: raw uniforms only)"]
     rows = []
-    for label, fn in (("floor: drawing the random numbers", floor), ("whole simulation", simulation)):
-        wall, peak = measure(fn, plan, args.trials, args.repeat)
+    measured = measure([floor, simulation, uniforms], plan, args.trials, args.repeat)
+    for label, (wall, peak) in zip(labels, measured, strict=True):
         rows.append((label, wall, peak))
         print(
             f"  {label:<36} {wall:7.3f} s {args.trials / wall:>12,.0f} trials/s  peak {peak:6.1f} MB (traced)"

@@ -122,3 +122,16 @@ def test_a_higher_input_never_lowers_any_total(input_id: str, factor: float) -> 
     before = kernel.evaluate(base, 12.0).total[:, 0]
     after = kernel.evaluate(raised, 12.0).total[:, 0]
     assert np.all(after >= before - 1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False, width=32), min_size=1, max_size=300),
+    st.sampled_from([2, 16, 4096]),
+)
+def test_fast_percentiles_equal_numpys(values: list[float], bins: int) -> None:
+    from seamline.cost.simulate import percentiles
+
+    data = np.array([values, values[::-1]], dtype=np.float32)
+    expected = np.percentile(data.astype(np.float64), [10, 50, 90], axis=1)
+    assert np.allclose(percentiles(data, (0.1, 0.5, 0.9), bins=bins), expected, rtol=1e-6, atol=1e-3)

@@ -47,6 +47,9 @@ def _save(fig: Any, path: Path) -> None:
     os.close(fd)
     try:
         fig.savefig(tmp, format=path.suffix.lower().lstrip("."), dpi=120, bbox_inches="tight")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the chart a normal file's mode
         os.replace(tmp, path)
     except OSError as exc:
         raise InputFileError(f"{path}: cannot write the chart ({exc.strerror})") from None
@@ -63,7 +66,13 @@ def cost_chart(result: CostComparison, path: str | Path) -> Path:
     plt = _pyplot()
     models = list(result.models.values())
     labels = [m.model_id.replace("_", "\n") for m in models]
+    from matplotlib.ticker import FuncFormatter
+
+    money = FuncFormatter(lambda v, _pos: f"${v / 1e6:.1f}M" if abs(v) >= 1e6 else f"${v / 1e3:.0f}k")
     fig, axes = plt.subplots(1, 3, figsize=(18, 6))
+    axes[0].yaxis.set_major_formatter(money)
+    axes[1].xaxis.set_major_formatter(money)
+    axes[2].yaxis.set_major_formatter(money)
     ax = axes[0]
     bottom = [0.0] * len(models)
     colours = plt.get_cmap("tab10")

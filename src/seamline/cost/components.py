@@ -110,72 +110,131 @@ class Kernel:
         self.bid_rows = np.array([i for i, b in enumerate(bids) if b is not None], dtype=np.intp)
         self.bids = col([b for b in bids if b is not None]) if self.bid_rows.size else None
 
+        def where(flags: list[bool]) -> NDArray[np.intp]:
+            return np.flatnonzero(np.array(flags, dtype=bool))
+
+        models = plan.models
+        self.rows = {
+            "hour": where([mm.rate_unit == "hour" for mm in models]),
+            "year": where([mm.rate_unit == "year" for mm in models]),
+            "markup": where([mm.markup is not None for mm in models]),
+            "milestone": where([mm.milestone_share is not None for mm in models]),
+            "start_days": where([mm.start_to_weeks != 1.0 for mm in models]),
+            "sequence": where([mm.project_months is not None for mm in models]),
+            "integration": where([mm.integration is not None for mm in models]),
+            "hiring": where([mm.hiring_cost is not None for mm in models]),
+            "change": where([mm.change_requests is not None for mm in models]),
+            "salary": where([mm.shape == "salary" for mm in models]),
+            "vendor": where([mm.shape != "salary" for mm in models]),
+        }
+        sequence = list(self.rows["sequence"])
+        self.bid_in_sequence = np.array([sequence.index(r) if r in sequence else -1 for r in self.bid_rows])
+
     def values(self, end: str) -> NDArray[np.float64]:
         import numpy as np
 
         return np.array([float(getattr(item, end)) for item in self.items])
 
-    def evaluate(self, x: NDArray[np.float64], horizon: Any) -> KernelOutput:
-        """Cost every model for draws ``x`` (items, trials); ``horizon``: a number or a (1, trials) array."""
+    def evaluate(self, x: NDArray[Any], horizon: Any) -> KernelOutput:
+        """Cost every model for draws ``x`` (items, trials); ``horizon``: a number or a (1, trials) array.
+
+        Terms that only some models have (a markup, a milestone retainer, hiring, integration, change
+        requests) are computed for those models' rows only.
+        """
         import numpy as np
 
         e = float(self.plan.engineers)
         w = WEEKS_PER_MONTH
         h = horizon
         dt = x.dtype
-        hours_per_month = x[self.g["hours_per_month"]]
-        capacity_value = x[self.g["capacity_value_month"]]
-        ramp_loss_share = 1.0 - x[self.g["ramp_productivity"]]
-        n = x.shape[1]
-        m = self.models
+        g = self.g
+        hours_per_month = x[g["hours_per_month"]]
+        capacity_value = x[g["capacity_value_month"]]
+        ramp_loss_share = 1.0 - x[g["ramp_productivity"]]
+        m, n = self.models, x.shape[1]
+        rows = self.rows
 
         # unit cost per engineer-month
         unit = x[self.rate]
-        scale = np.where(self.per_hour[:, None], hours_per_month[None, :], self.rate_scale.astype(dt))
-        unit *= scale
-        unit *= 1.0 + x[self.markup]
-        unit *= 1.0 - x[self.ms_share] * (1.0 - x[self.ms_hit])
+        if rows["hour"].size:
+            unit[rows["hour"]] *= hours_per_month
+        if rows["year"].size:
+            unit[rows["year"]] *= 1 / 12
+        if rows["markup"].size:
+            unit[rows["markup"]] *= 1.0 + x[self.markup[rows["markup"]]]
+        if rows["milestone"].size:
+            r = rows["milestone"]
+            unit[r] *= 1.0 - x[self.ms_share[r]] * (1.0 - x[self.ms_hit[r]])
 
-        start_weeks = x[self.start] * self.start_to_weeks.astype(dt)
-        projects = np.ones((m, n), dtype=dt)
-        if self.sequence.any():
-            seq = np.flatnonzero(self.sequence)
-            projects[seq] = np.ceil(h / x[self.project_months[seq]])
-        gap = np.minimum(start_weeks / w * projects, h)
+        start_weeks = x[self.start]
+        if rows["start_days"].size:
+            start_weeks[rows["start_days"]] *= 1 / 7
+        gap = start_weeks * (1 / w)
+        projects = None
+        if rows["sequence"].size:
+            r = rows["sequence"]
+            projects = np.ceil(h / x[self.project_months[r]])
+            gap[r] *= projects
+        np.minimum(gap, h, out=gap)
         paid = h - gap
-        integration_weeks = x[self.integration] * self.integration_to_weeks.astype(dt)
-        integration = np.minimum(integration_weeks / w, paid)
+        integration = np.zeros((m, n), dtype=dt)
+        integration_weeks = np.zeros((m, n), dtype=dt)
+        if rows["integration"].size:
+            r = rows["integration"]
+            integration_weeks[r] = x[self.integration[r]] * (1 / 7)
+            integration[r] = np.minimum(integration_weeks[r] * (1 / w), paid[r])
         ramp_weeks = x[self.ramp]
-        ramp = np.minimum(ramp_weeks / w * ramp_loss_share, paid - integration)
+        ramp = ramp_weeks * ramp_loss_share
+        ramp *= 1 / w
+        np.minimum(ramp, paid - integration, out=ramp)
 
-        fees = unit * paid * e
+        per_month = unit * e
+        fees = per_month * paid
         if self.bids is not None:
-            fees[self.bid_rows] = self.bids.astype(dt) * projects[self.bid_rows]
-        per_paid_month = np.divide(fees, paid, out=np.zeros_like(fees), where=paid > 0)
+            r = self.bid_rows
+            bid_projects = np.ones((r.size, n), dtype=dt)
+            for i, j in enumerate(self.bid_in_sequence):
+                if j >= 0 and projects is not None:
+                    bid_projects[i] = projects[j]
+            fees[r] = self.bids.astype(dt) * bid_projects
+            per_month[r] = np.divide(fees[r], paid[r], out=np.zeros_like(fees[r]), where=paid[r] > 0)
 
-        comps = np.empty((len(COMPONENTS), m, n), dtype=dt)
-        ramp_cost = per_paid_month * ramp
-        integration_cost = per_paid_month * integration
-        base = fees - ramp_cost - integration_cost
-        salary = self.salary.astype(dt)
-        comps[0] = base * (1.0 - salary)
-        comps[1] = base * salary
-        comps[2] = x[self.hiring] * unit * (12.0 * e)
-        comps[3] = gap * capacity_value * e
-        comps[4] = ramp_cost
-        comps[5] = integration_cost
-        lead_hourly = x[self.g["lead_year"]] / (12.0 * hours_per_month)
-        weekly_hours = (
-            x[self.management] * e + self.seams.astype(dt) * x[self.g["coordination_hours_per_seam"]]
-        )
-        comps[6] = weekly_hours * paid * (w * lead_hourly)
-        comps[7] = fees * x[self.growth] * x[self.change]
-        events = x[self.churn] * (e * h / 12.0)
-        lost_months = (x[self.g["replacement_weeks"]] + ramp_weeks * ramp_loss_share) / w
-        churn_lost = events * lost_months * x[self.churn_share]
-        comps[8] = churn_lost * capacity_value
-        comps[9] = x[self.knowledge] * (e * capacity_value * x[self.g["relearn_weeks"]] / w)
+        comps = np.zeros((len(COMPONENTS), m, n), dtype=dt)
+        np.multiply(per_month, ramp, out=comps[4])
+        if rows["integration"].size:
+            r = rows["integration"]
+            comps[5, r] = per_month[r] * integration[r]
+        base = fees - comps[4]
+        base -= comps[5]
+        comps[0, rows["vendor"]] = base[rows["vendor"]]
+        comps[1, rows["salary"]] = base[rows["salary"]]
+        if rows["hiring"].size:
+            r = rows["hiring"]
+            comps[2, r] = x[self.hiring[r]] * unit[r] * (12.0 * e)
+        np.multiply(gap, capacity_value * e, out=comps[3])
+        lead_hourly = x[g["lead_year"]] * (w / 12.0) / hours_per_month
+        weekly_hours = x[self.management] * e
+        weekly_hours += self.seams.astype(dt) * x[g["coordination_hours_per_seam"]]
+        np.multiply(weekly_hours, paid * lead_hourly, out=comps[6])
+        if rows["change"].size:
+            r = rows["change"]
+            comps[7, r] = fees[r] * x[self.growth[r]] * x[self.change[r]]
+        lost_weeks = ramp_weeks * ramp_loss_share
+        lost_weeks += x[g["replacement_weeks"]]
+        churn_lost = x[self.churn] * x[self.churn_share]
+        churn_lost *= lost_weeks
+        churn_lost *= e / (12.0 * w) * h if np.ndim(h) else e * float(h) / (12.0 * w)
+        np.multiply(churn_lost, capacity_value, out=comps[8])
+        np.multiply(x[self.knowledge], capacity_value * x[g["relearn_weeks"]] * (e / w), out=comps[9])
         total = comps.sum(axis=0)
-        productive = np.maximum((paid - integration - ramp) * e - churn_lost, 0.0)
-        weeks = start_weeks + integration_weeks
-        return KernelOutput(components=comps, total=total, productive=productive, weeks_to_capacity=weeks)
+        productive = paid - integration
+        productive -= ramp
+        productive *= e
+        productive -= churn_lost
+        np.maximum(productive, 0.0, out=productive)
+        return KernelOutput(
+            components=comps,
+            total=total,
+            productive=productive,
+            weeks_to_capacity=start_weeks + integration_weeks,
+        )
