@@ -203,3 +203,15 @@ def test_bad_rates_file_is_refused(cli: Callable[..., Run], tmp_path: Path) -> N
     run = cli("cost", write(tmp_path, situation_data()), "--rates", rates, "--trials", "100")
     assert run.code == 2
     assert "ratez" in run.err
+
+
+def test_a_model_without_capacity_in_the_horizon_reports_null_not_infinity(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    data = situation_data(work__duration_months=1, costs={"parameters": {"hiring_lead_days": 60}})
+    run = cli("cost", write(tmp_path, data), "--json", "--trials", "300", "--seed", "1")
+    assert run.code == 0, run.err
+    assert "Infinity" not in run.out
+    data = json.loads(run.out)
+    assert data["models"]["in_house"]["cost_per_productive_engineer_month"] is None
+    assert data["models"]["staff_augmentation"]["cost_per_productive_engineer_month"] > 0

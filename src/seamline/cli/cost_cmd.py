@@ -139,7 +139,9 @@ SHAPES = {
 }
 
 
-def _money(v: float) -> str:
+def _money(v: float | None) -> str:
+    if v is None:
+        return "n/a"
     if abs(v) >= 1_000_000:
         return f"${v / 1_000_000:.2f}M"
     if abs(v) >= 1_000:

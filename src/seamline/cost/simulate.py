@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 DEFAULT_TRIALS = 20_000
 CHUNK = 8_192
+MAX_TRIALS = 10_000_000  # the totals kept for exact percentiles take 4 bytes x 7 models x trials
+PRODUCTIVE_EPSILON = 1e-3  # engineer-months; below it (float32 residue) a model delivers no capacity
 Progress = Callable[[int, int], None]
 
 
@@ -43,7 +45,7 @@ class ModelCost(_Frozen):
     p90: float
     components: dict[str, float]
     productive_engineer_months: float
-    cost_per_productive_engineer_month: float
+    cost_per_productive_engineer_month: float | None  # None: no productive capacity within the horizon
     weeks_to_capacity: float
     p_cheapest: float
     seams: int
@@ -134,8 +136,8 @@ def compare_costs(
 
     from seamline.errors import SeamlineError
 
-    if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= 100_000_000:
-        raise SeamlineError(f"--trials: got {trials!r}; expected a whole number from 1 to 100000000")
+    if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
+        raise SeamlineError(f"--trials: got {trials!r}; expected a whole number from 1 to {MAX_TRIALS:,}")
     if seed is None:
         seed = secrets.randbits(32)
     if seed < 0:
@@ -161,7 +163,7 @@ def compare_costs(
             p90=float(q[2, j]),
             components={c: float(comp_sums[j, k] / trials) for k, c in enumerate(COMPONENTS)},
             productive_engineer_months=prod,
-            cost_per_productive_engineer_month=float(mean[j] / prod) if prod > 0 else float("inf"),
+            cost_per_productive_engineer_month=float(mean[j] / prod) if prod > PRODUCTIVE_EPSILON else None,
             weeks_to_capacity=float(weeks[j] / trials),
             p_cheapest=float(cheapest[j] / trials),
             seams=m.seams,
