@@ -123,6 +123,7 @@ def test_horizon_comes_from_option_then_costs_block_then_duration(
             "expected one of",
         ),
         ({"fixed_bid": -1}, "costs.fixed_bid", "above 0"),
+        ({"developer_role": "qa_engineer"}, "costs.rates.qa_engineer.year", "needed by in_house"),
     ],
 )
 def test_bad_overrides_name_the_field(

@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from seamline.cost.plan import GLOBALS, CostPlan
+from seamline.cost.parameters import GLOBALS
+from seamline.cost.plan import CostPlan
 
 if TYPE_CHECKING:
     import numpy as np

@@ -33,6 +33,15 @@ ParameterUnit = Literal[
     "hour_per_seam_week",
 ]
 SCOPES = ("fully_defined", "partly_defined", "evolving")
+# The formula's global inputs: parameter ids the kernel reads by name (values live in parameters.yaml).
+GLOBALS = (
+    "hours_per_month",
+    "capacity_value_month",
+    "ramp_productivity",
+    "replacement_weeks",
+    "relearn_weeks",
+    "coordination_hours_per_seam",
+)
 
 
 class Range(Entry):
@@ -236,6 +245,9 @@ def _check_pricing(
     for key in ("default_developer_role", "coordination_role"):
         if getattr(pricing, key).value not in roles:
             problems.append(Problem(f"{where}: {key}", f"unknown role {getattr(pricing, key).value!r}"))
+    for pid in GLOBALS:
+        if pid not in parameters:
+            problems.append(Problem("knowledge/parameters/parameters.yaml", f"missing parameter {pid!r}"))
     for scope in SCOPES:
         if scope not in pricing.scope_growth:
             problems.append(Problem(f"{where}: scope_growth", f"missing scope {scope!r}"))

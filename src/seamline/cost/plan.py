@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from seamline.conditions import holds
 from seamline.cost.overrides import CostOverrides
-from seamline.cost.parameters import CostKnowledge, ModelPricing, Range, Variant, load_cost_knowledge
+from seamline.cost.parameters import GLOBALS, CostKnowledge, ModelPricing, Range, Variant, load_cost_knowledge
 from seamline.errors import Problem, SituationError
 from seamline.knowledge import MODEL_IDS, KnowledgeBase, load_knowledge
 from seamline.seams import ModelSeams, load_seams, model_seams
@@ -23,15 +23,6 @@ if TYPE_CHECKING:
     from seamline.seams import ModelHours
     from seamline.situation import Situation
 
-# The formula's global inputs: parameter ids the kernel reads by name (values live in parameters.yaml).
-GLOBALS = (
-    "hours_per_month",
-    "capacity_value_month",
-    "ramp_productivity",
-    "replacement_weeks",
-    "relearn_weeks",
-    "coordination_hours_per_seam",
-)
 DAY_UNITS = {"day": 1 / 7, "week": 1.0}  # -> weeks
 
 
@@ -215,10 +206,18 @@ def build_plan(
                 used.add(value)
     missing = sorted(u for u in used if u not in catalogue)
     if missing:
-        raise SituationError(
-            f"{where}: costs: no rate or parameter for {', '.join(missing)}",
-            [Problem(f"{where}: costs.rates", f"add {m.replace('.', ' ')}") for m in missing],
-        )
+        problems = []
+        for item in missing:
+            _, role, unit = item.split(".") if item.startswith("rate.") else ("", item, "")
+            users = ", ".join(m.model_id for m in models if m.rate == item) or "the coordination cost"
+            problems.append(
+                Problem(
+                    f"{where}: costs.rates.{role}.{unit}",
+                    f"{role} has no {unit} rate, needed by {users}; give one as a number or "
+                    "{low, likely, high}",
+                )
+            )
+        raise SituationError(f"{where}: costs: missing rates", problems)
     inputs = tuple(catalogue[k] for k in catalogue if k in used)
     return CostPlan(
         horizon_months=horizon,
