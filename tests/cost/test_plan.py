@@ -148,3 +148,52 @@ def test_costs_block_does_not_leak_into_the_answers(make_situation: Callable[...
     situation = make_situation(costs={"horizon_months": 5})
     assert not any(key.startswith("costs") for key in situation.flat())
     assert not any(key.startswith("costs") for key in FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "parameters/parameters.yaml",
+            "source: empat-outstaffing-outsourcing",
+            "source: a-blog-post",
+            "unknown source",
+        ),
+        (
+            "parameters/pricing.yaml",
+            "management_hours: staff_aug_management_hours",
+            "management_hours: staff_aug_vibes",
+            "unknown parameter 'staff_aug_vibes'",
+        ),
+        (
+            "parameters/rates.yaml",
+            "range: {low: 35, likely: 45, high: 55}",
+            "range: {low: 55, likely: 45, high: 35}",
+            "low <= likely <= high",
+        ),
+        (
+            "parameters/parameters.yaml",
+            "  - id: hours_per_month",
+            "  - id: hours_in_a_month",
+            "hours_per_month",
+        ),
+    ],
+)
+def test_the_cost_knowledge_is_checked_on_load(
+    tmp_path: Any, file: str, old: str, new: str, message: str
+) -> None:
+    import shutil
+
+    from seamline.errors import KnowledgeError
+    from seamline.knowledge import BUNDLED
+
+    root = tmp_path / "knowledge"
+    shutil.copytree(BUNDLED, root)
+    path = root / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(KnowledgeError) as info:
+        load_cost_knowledge(root)
+    assert message in str(info.value)
+    assert file in str(info.value) or "knowledge/parameters" in str(info.value)
