@@ -143,8 +143,8 @@ def _describe(err: Mapping[str, Any]) -> Problem:
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
-        allowed = ", ".join(_allowed_keys(loc))
-        return Problem(path, f"unknown field; allowed here: {allowed}")
+        keys = ", ".join(_allowed_keys(loc))
+        return Problem(path, f"unknown field; allowed here: {keys}")
     if kind == "missing":
         allowed_vals = FIELDS.get(path, ("", None))[1]
         hint = f" (one of: {', '.join(map(_fmt, allowed_vals))})" if allowed_vals else ""
@@ -165,7 +165,9 @@ def _fmt(v: Any) -> str:
     return str(v).lower() if isinstance(v, bool) else str(v)
 
 
-def parse_situation(data: Any, where: str = "situation", criteria: tuple[str, ...] | None = None) -> Situation:
+def parse_situation(
+    data: Any, where: str = "situation", criteria: tuple[str, ...] | None = None
+) -> Situation:
     """Validate raw data into a :class:`Situation`; errors name each field and the allowed values.
 
     ``criteria``: the criterion ids that ``weights`` may use (checked when given).
@@ -190,7 +192,9 @@ def _check_weights(situation: Situation, where: str, criteria: tuple[str, ...] |
     problems = []
     for key, value in situation.weights.items():
         if criteria is not None and key not in criteria:
-            problems.append(Problem(f"weights.{key}", f"unknown criterion; expected one of: {', '.join(criteria)}"))
+            problems.append(
+                Problem(f"weights.{key}", f"unknown criterion; expected one of: {', '.join(criteria)}")
+            )
         elif value < 0:
             problems.append(Problem(f"weights.{key}", f"got {value}; a weight must be zero or positive"))
     if problems:
