@@ -1,0 +1,72 @@
+"""The decision document as one self-contained HTML page (inline CSS, charts as PNG data URIs).
+
+The same page, with print styles, is what the PDF renderer lays out.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from seamline.report import fmt
+from seamline.report.document import Chart, DecisionDocument
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+TEMPLATE = Path(__file__).with_name("templates") / "report.html.j2"
+FILL_IN = re.compile(r"\[to fill in:[^\]]*\]")
+
+
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(
+        autoescape=True, undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True
+    )
+    return env.from_string(TEMPLATE.read_text(encoding="utf-8"))
+
+
+def _fill(text: str) -> Any:
+    """Escape ``text`` and mark each "[to fill in: ...]" so the buyer sees what to complete."""
+    from markupsafe import Markup, escape
+
+    out = Markup("")
+    pos = 0
+    for m in FILL_IN.finditer(text):
+        out += (
+            escape(text[pos : m.start()])
+            + Markup('<span class="fill">')
+            + escape(m.group(0))
+            + Markup("</span>")
+        )
+        pos = m.end()
+    return out + escape(text[pos:])
+
+
+def render_html(doc: DecisionDocument, *, pdf: bool = False) -> str:
+    numbers = fmt.source_numbers(doc)
+
+    def charts(ids: list[str]) -> list[Chart]:
+        return [c for c in (doc.chart(i) for i in ids) if c is not None]
+
+    return _template().render(
+        doc=doc,
+        pdf=pdf,
+        S=fmt.SECTIONS,
+        VERDICT=fmt.VERDICT,
+        EFFECT=fmt.EFFECT,
+        STATUS=fmt.STATUS,
+        meta=fmt.meta_line(doc),
+        checklist_heading=fmt.checklist_heading(doc),
+        cite=lambda sid: fmt.cite(numbers, sid),
+        money=fmt.money,
+        pct=fmt.pct,
+        number=fmt.number,
+        charts=charts,
+        fill=_fill,
+        source_text=lambda i: fmt.source_text(doc, i),
+    )
