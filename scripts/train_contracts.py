@@ -1,0 +1,209 @@
+"""Rebuild the clause classifier shipped in src/seamline/contracts/model/clauses.npz from CUAD.
+
+    .venv/bin/python scripts/train_contracts.py [--data ../shared/data/cuad]
+
+Only the training part of the corpus is read (see seamline.contracts.corpus.is_held_out); the held-out
+part is never trained or tuned on. Per CUAD category mapped in knowledge/checklist.yaml:
+1. every training contract is cut into clauses (seamline.contracts.segment); a clause is positive when a
+   labelled span covers most of it or it covers most of a labelled span;
+2. a logistic regression over binary word and word-pair features (seamline.contracts.features) scores
+   clauses; a contract's score is its best clause's score;
+3. a bonus for a hit of the checklist item's hand-written patterns (knowledge/checklist.yaml) is added to
+   that score; C, the bonus and the decision threshold are tuned for F1 on out-of-fold scores
+   (5 folds by contract);
+4. the shipped weights are refitted on all the training contracts with the chosen C.
+scikit-learn is used here only; checking needs NumPy alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from seamline.contracts.catalogue import load_checklist  # noqa: E402
+from seamline.contracts.check import cuad_presence, pattern_hit  # noqa: E402
+from seamline.contracts.classify import MODEL_PATH, ClauseModel, load_model, save_model  # noqa: E402
+from seamline.contracts.corpus import LabelledDoc, is_held_out, iter_texts, read_labels  # noqa: E402
+from seamline.contracts.features import Encoder, tokens  # noqa: E402
+from seamline.contracts.patterns import ClauseIndex  # noqa: E402
+from seamline.contracts.segment import segment  # noqa: E402
+
+MIN_DF = 3
+MAX_FEATURES = 60000
+CS = (4.0, 16.0)  # regularisation candidates; one is chosen per category on out-of-fold F1
+FOLDS = 5
+BONUSES = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)
+
+
+def clause_labels(clauses: list[tuple[int, int]], spans: list[tuple[int, int]]) -> np.ndarray:
+    y = np.zeros(len(clauses), dtype=bool)
+    for i, (cs, ce) in enumerate(clauses):
+        for ss, se in spans:
+            ov = min(ce, se) - max(cs, ss)
+            if ov > 0 and (ov >= 0.5 * (ce - cs) or ov >= 0.5 * (se - ss)):
+                y[i] = True
+                break
+    return y
+
+
+def _fold_fit(
+    x: sparse.csr_matrix, yk: np.ndarray, train: np.ndarray, c: float
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Fit on the training folds; return the held-out fold's clause scores, the weights and the bias."""
+    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
+    model.fit(x[train], yk[train])
+    return np.asarray(model.decision_function(x[~train])), model.coef_[0], float(model.intercept_[0])
+
+
+def best_threshold(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    order = np.unique(scores)
+    best = (float(order[0]) - 1.0, 0.0)
+    for t in order:
+        pred = scores >= t
+        tp = int((pred & truth).sum())
+        fp = int((pred & ~truth).sum())
+        fn = int((~pred & truth).sum())
+        f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+        if f1 > best[1]:
+            best = (float(t), f1)
+    lower = order[order < best[0]]
+    if lower.size:  # put the threshold midway to the next lower score
+        best = ((best[0] + float(lower.max())) / 2, best[1])
+    return best
+
+
+def dev_report(model: ClauseModel, dev_docs: list[LabelledDoc], categories: list[str]) -> None:
+    checklist = load_checklist()
+    found = []
+    for _, text in iter_texts(dev_docs):
+        clauses = segment(text)
+        found.append(
+            cuad_presence(ClauseIndex(clauses, [tokens(c.text) for c in clauses]), checklist, model)[0]
+        )
+    f1s = []
+    for cat in categories:
+        tp = sum(d.present(cat) and f[cat] for d, f in zip(dev_docs, found, strict=True))
+        fp = sum(not d.present(cat) and f[cat] for d, f in zip(dev_docs, found, strict=True))
+        fn = sum(d.present(cat) and not f[cat] for d, f in zip(dev_docs, found, strict=True))
+        f1s.append(2 * tp / max(1, 2 * tp + fp + fn))
+        print(f"  dev {cat:30s} F1={f1s[-1]:.3f} support={tp + fn}")
+    print(f"dev macro-F1 over {len(dev_docs)} contracts: {np.mean(f1s):.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT / ".." / "shared" / "data" / "cuad")
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument(
+        "--dev",
+        action="store_true",
+        help="development check: train on 4/5 of the training part, print F1 on the other 1/5, save nothing",
+    )
+    ap.add_argument(
+        "--fold-average", action="store_true", help="ship the average of the fold models instead of a refit"
+    )
+    args = ap.parse_args()
+    t0 = time.time()
+    items = [item for item in load_checklist().items if item.cuad]
+    categories = [str(item.cuad) for item in items]
+    docs = [d for d in read_labels(args.data) if not is_held_out(d.id)]
+    dev_docs = docs[4::5] if args.dev else []
+    docs = [d for i, d in enumerate(docs) if not (args.dev and i % 5 == 4)]
+    print(f"training on {len(docs)} contracts, {len(categories)} categories", flush=True)
+
+    clause_tokens: list[list[str]] = []
+    clause_doc: list[int] = []
+    ys: list[np.ndarray] = []
+    hits: list[list[bool]] = []
+    for di, (doc, text) in enumerate(iter_texts(docs)):
+        clauses = segment(text)
+        toks = [tokens(c.text) for c in clauses]
+        index = ClauseIndex(clauses, toks)
+        hits.append([pattern_hit(item, index) for item in items])
+        bounds = [(c.start, c.end) for c in clauses]
+        clause_tokens += toks
+        clause_doc += [di] * len(clauses)
+        ys.append(np.stack([clause_labels(bounds, doc.spans.get(cat, [])) for cat in categories], axis=1))
+    y = np.concatenate(ys)
+    cdoc = np.asarray(clause_doc)
+    doc_truth = np.array([[d.present(cat) for cat in categories] for d in docs])
+    doc_hits = np.array(hits, dtype=float)
+    print(f"{len(clause_tokens)} clauses ({time.time() - t0:.0f}s)", flush=True)
+
+    df: Counter[str] = Counter()
+    for toks in clause_tokens:
+        df.update(set(toks + [f"{a} {b}" for a, b in pairwise(toks)]))
+    kept = [f for f, n in df.most_common(MAX_FEATURES) if n >= MIN_DF]
+    rows, cols, vals = Encoder(kept).encode_tokens(clause_tokens)
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(clause_tokens), len(kept)))
+    print(f"{len(kept)} features ({time.time() - t0:.0f}s)", flush=True)
+
+    fold = np.arange(len(docs)) % FOLDS
+    weights = np.zeros((len(kept), len(categories)), dtype=np.float32)
+    bias = np.zeros(len(categories), dtype=np.float32)
+    thresholds = np.zeros(len(categories), dtype=np.float32)
+    bonus = np.zeros(len(categories), dtype=np.float32)
+    chosen_c = np.zeros(len(categories))
+    for k, cat in enumerate(categories):
+        best = (-1.0, 0.0, 0.0, 0.0, 0.0)  # (f1, plain f1, threshold, bonus, C)
+        models: dict[float, tuple[np.ndarray, float]] = {}
+        for c in CS:
+            fits = Parallel(n_jobs=2)(
+                delayed(_fold_fit)(x, y[:, k], fold[cdoc] != f, c) for f in range(FOLDS)
+            )
+            oof = np.full(len(docs), -np.inf)
+            for f, (s, _, _) in enumerate(fits):
+                np.maximum.at(oof, cdoc[fold[cdoc] == f], s)
+            models[c] = (np.mean([w for _, w, _ in fits], axis=0), float(np.mean([b for _, _, b in fits])))
+            t, plain = best_threshold(oof, doc_truth[:, k])
+            cand = (plain, plain, t, 0.0, c)
+            for b in BONUSES[1:]:
+                tb, fb = best_threshold(oof + b * doc_hits[:, k], doc_truth[:, k])
+                if fb > cand[0] + 0.005:
+                    cand = (fb, plain, tb, b, c)
+            if cand[0] > best[0]:
+                best = cand
+        f1, plain, thresholds[k], bonus[k], chosen_c[k] = best
+        # shipped: a model refitted on all the training contracts (--dev: 0.759 macro-F1 against 0.743 for
+        # the average of the fold models, whose scale matches the tuned threshold more closely)
+        if args.fold_average:
+            weights[:, k], bias[k] = models[chosen_c[k]]
+        else:
+            model = LogisticRegression(C=chosen_c[k], max_iter=2000, solver="liblinear").fit(x, y[:, k])
+            weights[:, k], bias[k] = model.coef_[0], model.intercept_[0]
+        print(
+            f"  {cat:30s} positives={int(doc_truth[:, k].sum()):3d} C={chosen_c[k]:g}"
+            f" out-of-fold F1={plain:.3f}"
+            f" with pattern bonus {bonus[k]:.1f}: {f1:.3f}",
+            flush=True,
+        )
+
+    keep = np.abs(weights).max(axis=1) >= 1e-3
+    kept_features = [f for f, k in zip(kept, keep, strict=True) if k]
+    if args.dev:
+        out = Path(tempfile.mkdtemp()) / "dev.npz"
+        save_model(out, kept_features, weights[keep], bias, thresholds, bonus, categories, [])
+        dev_report(load_model(out), dev_docs, categories)
+        return
+    save_model(
+        args.out, kept_features, weights[keep], bias, thresholds, bonus, categories, [d.id for d in docs]
+    )
+    size = args.out.stat().st_size
+    print(f"wrote {args.out} ({size / 1e6:.2f} MB, {len(kept_features)} features) in {time.time() - t0:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""Fast matching of the knowledge base's regular expressions against a document's clauses.
+
+Every pattern is matched clause by clause (case-insensitive). Scanning a 50,000-character contract once per
+pattern costs milliseconds each, so the clauses are indexed by their words first: a pattern that must
+start with a literal word (``\\bescrow``, ``\\b(each|every|all)\\b...``) is tried only on the clauses holding
+a word with that beginning. Patterns without such a literal start are tried on every clause.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from seamline.contracts.features import tokens
+from seamline.contracts.segment import Clause
+
+try:  # the regular-expression parser moved in Python 3.11; both expose parse()
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre_parse
+
+
+@dataclass(frozen=True)
+class Compiled:
+    regex: re.Pattern[str]
+    prefixes: tuple[str, ...] | None  # word beginnings one of which every match starts with; None: unknown
+
+
+def _lead(items: Any, anchored: bool = False) -> list[str] | None:
+    """Literal beginnings of a parsed pattern that starts at a word boundary, or None when unknown."""
+    seq = list(items)
+    i = 0
+    while i < len(seq) and str(seq[i][0]) == "AT":  # \b, ^ and other zero-width anchors
+        anchored = anchored or str(seq[i][1]) in ("AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_LINE")
+        i += 1
+    if i >= len(seq):
+        return None
+    op, arg = seq[i]
+    name = str(op)
+    if name == "LITERAL":
+        if not anchored:
+            return None
+        text = ""
+        while i < len(seq) and str(seq[i][0]) == "LITERAL":
+            text += chr(seq[i][1])
+            i += 1
+        if i < len(seq) and str(seq[i][0]) in (
+            "BRANCH",
+            "SUBPATTERN",
+        ):  # the parser factors out common starts
+            rest = _lead([seq[i]], anchored=True)
+            if rest:
+                return [text + r for r in rest]
+        return [text]
+    if name == "SUBPATTERN":
+        return _lead(arg[-1], anchored)
+    if name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] == 0:  # an optional start: either it or what follows
+        optional = _lead(arg[2], anchored)
+        rest = _lead(seq[i + 1 :], anchored)
+        return None if optional is None or rest is None else optional + rest
+    if name == "BRANCH":
+        out: list[str] = []
+        for branch in arg[1]:
+            sub = _lead(branch, anchored)
+            if sub is None:
+                return None
+            out += sub
+        return out
+    return None
+
+
+def _prefixes(pattern: str) -> tuple[str, ...] | None:
+    try:
+        parsed = _sre_parse.parse(pattern, re.IGNORECASE)
+    except Exception:  # pragma: no cover - patterns are validated when the knowledge is loaded
+        return None
+    lead = _lead(parsed)
+    if not lead:
+        return None
+    words = []
+    for literal in lead:
+        low = literal.lower()
+        toks = tokens(low)
+        if not toks or not low.startswith(toks[0]):
+            return None
+        words.append(toks[0])
+    return tuple(sorted(set(words)))
+
+
+@lru_cache(maxsize=4096)
+def compile_pattern(pattern: str) -> Compiled:
+    return Compiled(re.compile(pattern, re.IGNORECASE), _prefixes(pattern))
+
+
+class ClauseIndex:
+    """Clauses indexed by their lower-case words, for matching many patterns quickly."""
+
+    def __init__(
+        self, clauses: Sequence[Clause], clause_tokens: Sequence[Sequence[str]] | None = None
+    ) -> None:
+        self.clauses = clauses
+        self.tokens = clause_tokens if clause_tokens is not None else [tokens(c.text) for c in clauses]
+        postings: dict[str, list[int]] = {}
+        for i, toks in enumerate(self.tokens):
+            for tok in set(toks):
+                postings.setdefault(tok, []).append(i)
+        self._postings = postings
+        self._words = sorted(postings)
+        self._memo: dict[tuple[str, ...], list[int]] = {}
+
+    def _candidates(self, prefix: str) -> set[int]:
+        found: set[int] = set()
+        words = self._words
+        j = bisect.bisect_left(words, prefix)
+        while j < len(words) and words[j].startswith(prefix):
+            found.update(self._postings[words[j]])
+            j += 1
+        return found
+
+    def hits(self, patterns: Sequence[str]) -> list[int]:
+        """Indices (in document order) of the clauses that any of ``patterns`` matches."""
+        key = tuple(patterns)
+        if key in self._memo:
+            return self._memo[key]
+        found: set[int] = set()
+        for pattern in patterns:
+            comp = compile_pattern(pattern)
+            if comp.prefixes is None:
+                candidates: Sequence[int] | set[int] = range(len(self.clauses))
+            else:
+                candidates = set().union(*(self._candidates(p) for p in comp.prefixes))
+            search = comp.regex.search
+            found.update(i for i in candidates if i not in found and search(self.clauses[i].text))
+        self._memo[key] = sorted(found)
+        return self._memo[key]
+
+    def first_hit(self, patterns: Sequence[str]) -> int | None:
+        hits = self.hits(patterns)
+        return hits[0] if hits else None
+
+
+def matches_any(patterns: Sequence[str], clauses: Sequence[Clause]) -> bool:
+    """Whether any pattern matches any of a few clauses (no index: for quality checks on evidence)."""
+    return any(compile_pattern(p).regex.search(c.text) for p in patterns for c in clauses)

@@ -1,0 +1,92 @@
+"""Split a normalised document into clauses, keeping character offsets and the section each sits in.
+
+A clause is a sentence-sized unit: the text is cut at line breaks, at runs of spaces (PDF-to-text
+layout) and after a full stop or semicolon followed by a capital, a digit or a bracket. Fragments too
+short to stand alone (a heading such as ``7. Intellectual Property``) are joined to the clause that
+follows them, and a numbered or upper-case heading opens a new section. The cut is purely syntactic, so
+the same function serves training (``scripts/train_contracts.py``) and checking.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BOUNDARY = re.compile(
+    r"\n[ \t]*\n\s*"  # a blank line
+    r"|(?<=[.;:])[ \t]*\n\s*"  # a line that ends a sentence
+    r"|(?<=[A-Z][A-Z])[ \t]*\n\s*"  # a line that ends in capitals (a heading)
+    # a line that starts a numbered item, a bullet or a markdown heading
+    r"|\n(?=[ \t]*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]?|\([a-z]{1,4}\)|[A-Z]\.|#{1,6}|[-*\u2022])\s)"
+    r"|[ \t\u00a0]{2,}"  # a run of spaces (PDF-to-text layout)
+    r"|(?<=[^\d\s.][.;])[ \t]+(?=[A-Z(\"\u201c0-9])"  # a sentence end inside a line (not "1. Title")
+)
+_NUMBERED_HEADING = re.compile(
+    r"^\s*(?:(?:section|article|clause)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$", re.I
+)
+_WORD = re.compile(r"[A-Za-z]")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause: ``text`` is ``document[start:end]``; ``section`` names the heading it falls under."""
+
+    text: str
+    start: int
+    end: int
+    section: str
+
+
+def _heading_of(fragment: str) -> str | None:
+    """A short fragment that reads like a heading: numbered, or mostly upper case, or ending with a colon."""
+    frag = fragment.strip()
+    if not frag or len(frag) > 80:
+        return None
+    m = _NUMBERED_HEADING.match(frag)
+    if m and len(m.group(2)) <= 70:
+        return frag.rstrip(".:")
+    if frag.isupper() and len(_LETTERS.findall(frag)) >= 3:  # an upper-case line
+        return frag.rstrip(".:")
+    if frag.endswith(":") and len(frag) <= 60:
+        return frag.rstrip(":")
+    return None
+
+
+def segment(text: str, *, min_chars: int = 40, max_chars: int = 2000) -> list[Clause]:
+    """Cut ``text`` into clauses with offsets; every character of a clause lies inside ``text``."""
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.start() > pos:
+            pieces.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        pieces.append((pos, len(text)))
+
+    clauses: list[Clause] = []
+    section = ""
+    pending: int | None = None  # start of short fragments waiting to be joined to the next piece
+    for start, end in pieces:
+        frag = text[start:end]
+        if not _WORD.search(frag):
+            continue
+        heading = _heading_of(frag) if end - start < min_chars * 2 else None
+        if heading is not None and pending is None:
+            section = heading
+        if end - start < min_chars:
+            if pending is None:
+                pending = start
+            continue
+        if pending is not None:
+            start = pending
+            pending = None
+        while end - start > max_chars:  # very long runs without a boundary: cut at a space
+            cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
+            cut = cut if cut > start else start + max_chars
+            clauses.append(Clause(text[start:cut], start, cut, section))
+            start = cut + 1
+        clauses.append(Clause(text[start:end], start, end, section))
+    if pending is not None:
+        clauses.append(Clause(text[pending : len(text)].rstrip(), pending, len(text.rstrip()), section))
+    return clauses

@@ -1,0 +1,134 @@
+"""Expected results of `seamline check` on the hand-written fixtures (one per model, plus mislabels)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from seamline.contracts.check import ContractReport, check_contract
+
+FIX = Path(__file__).parent / "fixtures"
+
+# file -> (claimed, detected model, mislabel pattern)
+EXPECTED = {
+    "staff_augmentation.md": ("staff_augmentation", "staff_augmentation", None),
+    "project_outsourcing.txt": (None, "project_outsourcing", None),
+    "managed_services.txt": ("managed_services", "managed_services", None),
+    "dedicated_team.txt": ("dedicated_team", "dedicated_team", None),
+    "vested_outsourcing.txt": ("vested_outsourcing", "vested_outsourcing", None),
+    "product_delivery.txt": ("product_delivery", "product_delivery", None),
+    "in_house_employment.txt": (None, "in_house", None),
+    "nda.txt": (None, None, None),
+    "mislabel_staff_aug_vendor_delivers.txt": (
+        "staff_augmentation",
+        "project_outsourcing",
+        "project_outsourcing_briefed_as_staff_augmentation",
+    ),
+    "mislabel_managed_named_engineers.txt": (
+        "managed_services",
+        "staff_augmentation",
+        "staff_augmentation_briefed_as_it_outsourcing",
+    ),
+    "mislabel_sow_staff_aug.txt": ("project_outsourcing", "staff_augmentation", "claimed_model_differs"),
+}
+
+
+def status(report: ContractReport, item: str) -> str:
+    return next(f.status for f in report.findings if f.item == item)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_model_and_mislabel(name: str) -> None:
+    claimed, detected, mislabel = EXPECTED[name]
+    report = check_contract(FIX / name)
+    assert report.claimed == claimed
+    assert report.detected.model == detected
+    assert (report.mislabel.pattern if report.mislabel else None) == mislabel
+    if detected is None:
+        assert report.detected.evidence == []
+        assert not any(f.required_for_detected_model for f in report.findings)
+    else:
+        assert 0 < report.detected.confidence <= 1
+        assert report.detected.evidence
+
+
+@pytest.mark.parametrize(
+    "name", ["staff_augmentation.md", "managed_services.txt", "mislabel_managed_named_engineers.txt"]
+)
+@pytest.mark.parametrize("suffix", [".pdf", ".docx"])
+def test_pdf_and_docx_versions_agree_with_the_text(name: str, suffix: str) -> None:
+    text_report = check_contract(FIX / name)
+    other = check_contract((FIX / name).with_suffix(suffix))
+    assert other.detected.model == text_report.detected.model
+    assert other.claimed == text_report.claimed
+    assert (other.mislabel is None) == (text_report.mislabel is None)
+
+
+def test_evidence_offsets_point_into_the_text() -> None:
+    from seamline.contracts.ingest import read_document
+
+    doc = read_document(FIX / "project_outsourcing.txt")
+    report = check_contract(FIX / "project_outsourcing.txt")
+    spans = [e for f in report.findings for e in f.evidence] + list(report.detected.evidence)
+    assert spans
+    for span in spans:
+        assert doc.text[span.start : span.end] == span.text
+
+
+def test_staff_augmentation_has_its_protections() -> None:
+    report = check_contract(FIX / "staff_augmentation.md")
+    for item in (
+        "ip_assignment_each_contractor",
+        "individual_nda",
+        "repository_offboarding",
+        "replacement_of_leavers",
+        "direction_and_control",
+        "communication_sla",
+        "access_controls",
+    ):
+        assert status(report, item) == "present", item
+    required = {f.item for f in report.findings if f.required_for_detected_model}
+    assert "direction_and_control" in required
+    assert "sla_targets" not in required
+
+
+def test_managed_services_sla_present_with_numbers() -> None:
+    report = check_contract(FIX / "managed_services.txt")
+    assert status(report, "sla_targets") == "present"
+    assert status(report, "service_credits") == "present"
+    assert status(report, "security_certification") == "present"
+    assert report.detected.model == "managed_services"
+
+
+def test_mislabelled_managed_services_lacks_staff_augmentation_protections() -> None:
+    report = check_contract(FIX / "mislabel_managed_named_engineers.txt")
+    for item in ("ip_assignment_each_contractor", "individual_nda", "repository_offboarding"):
+        assert item in report.missing_for_detected_model
+
+
+def test_change_clause_without_repricing_is_weak() -> None:
+    report = check_contract(FIX / "mislabel_staff_aug_vendor_delivers.txt")
+    assert status(report, "change_request_repricing") == "weak"
+    assert status(check_contract(FIX / "project_outsourcing.txt"), "change_request_repricing") == "present"
+
+
+def test_sla_without_numbers_is_weak(tmp_path: Path) -> None:
+    text = (FIX / "managed_services.txt").read_text(encoding="utf-8")
+    start = text.index("2.1 Provider shall meet")
+    end = text.index("2.2 If Provider")
+    no_numbers = (
+        text[:start] + "2.1 Provider shall meet the service levels agreed from time to time.\n" + text[end:]
+    )
+    path = tmp_path / "vague_sla.txt"
+    path.write_text(no_numbers, encoding="utf-8")
+    report = check_contract(path)
+    assert status(report, "sla_targets") == "weak"
+    assert "sla_targets" in report.missing_for_detected_model
+
+
+def test_claimed_option_overrides_the_title() -> None:
+    report = check_contract(FIX / "project_outsourcing.txt", claimed="staff_augmentation")
+    assert report.claimed == "staff_augmentation" and report.claimed_from == "user"
+    assert report.mislabel is not None
+    assert report.mislabel.pattern == "project_outsourcing_briefed_as_staff_augmentation"
