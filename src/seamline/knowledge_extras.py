@@ -22,6 +22,16 @@ def validate_extras(kb: KnowledgeBase) -> list[tuple[str, int]]:
     return counts
 
 
+def _contracts(kb: KnowledgeBase) -> list[tuple[str, int]]:
+    from seamline.contracts.catalogue import load_checklist, load_signals
+
+    signals = load_signals(kb.root)
+    return [("checklist items", len(load_checklist(kb.root).items)), ("contract cues", len(signals.cues))]
+
+
+VALIDATORS.append(_contracts)
+
+
 def _cost(kb: KnowledgeBase) -> list[tuple[str, int]]:
     from seamline.cost.parameters import validate_cost_files
 

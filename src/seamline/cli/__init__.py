@@ -14,7 +14,7 @@ import traceback
 from seamline.cli.app import app, err_console
 
 # Each module registers its commands on ``app`` when imported.
-from seamline.cli import advise_cmd, cost_cmd, knowledge_cmd  # noqa: E402,F401  isort: skip
+from seamline.cli import advise_cmd, contracts_cmd, cost_cmd, knowledge_cmd  # noqa: E402,F401  isort: skip
 from seamline.cli import portfolio_cmd, vendors_cmd  # noqa: E402,F401  isort: skip
 
 
