@@ -1,0 +1,44 @@
+"""``seamline serve``: start the web app (SQLite by default; PostgreSQL with a postgresql URL)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from seamline.cli.app import app, console
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar="SEAMLINE_DATABASE_URL",
+            help="sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB "
+            "(default: seamline.db in the user's data folder).",
+        ),
+    ] = None,
+    no_examples: Annotated[
+        bool, typer.Option("--no-examples", help="Do not load the example situations on first run.")
+    ] = False,
+) -> None:
+    """Start the web app (questionnaire, results, contract check, saved decisions, API); print its URL."""
+    import uvicorn
+
+    from seamline.settings import Settings
+    from seamline.web.app import create_app
+
+    overrides: dict[str, object] = {"database_url": database_url}
+    if no_examples:
+        overrides["load_examples"] = False
+    settings = Settings.from_env(None, **overrides)
+    web = create_app(settings)
+    url_host = f"[{host}]" if ":" in host else host
+    console.print(f"seamline is running at [bold]http://{url_host}:{port}/[/]")
+    console.print(f"database: {web.state.store.engine.url.render_as_string(hide_password=True)}")
+    console.print("press Ctrl+C to stop")
+    uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -1,0 +1,214 @@
+"""The decision repository: every write is one transaction (it completes or leaves nothing behind)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from seamline.errors import Problem, SeamlineError
+from seamline.store.db import make_engine, migrate
+from seamline.store.tables import DecisionRow, MetaRow
+
+NAME_MAX = 200
+
+
+class NotFoundError(SeamlineError):
+    """No saved decision has this id."""
+
+
+class DecisionRecord(BaseModel):
+    """A saved decision as read back: frozen, detached from the database."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    knowledge_version: str
+    status: str
+    top_model: str | None
+    situation: dict[str, Any]
+    outputs: dict[str, Any]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "knowledge_version": self.knowledge_version,
+            "status": self.status,
+            "top_model": self.top_model,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.summary(), "situation": self.situation, "outputs": self.outputs}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite returns naive datetimes
+
+
+def _record(row: DecisionRow) -> DecisionRecord:
+    return DecisionRecord(
+        id=row.id,
+        name=row.name,
+        created_at=_aware(row.created_at),
+        updated_at=_aware(row.updated_at),
+        knowledge_version=row.knowledge_version,
+        status=row.status,
+        top_model=row.top_model,
+        situation=row.situation,
+        outputs=row.outputs,
+    )
+
+
+def check_name(name: Any, where: str = "name") -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise SeamlineError(
+            f"{where}: expected a non-empty name", [Problem(where, "expected a non-empty name")]
+        )
+    name = " ".join(name.split())
+    if len(name) > NAME_MAX:
+        raise SeamlineError(
+            f"{where}: the name is {len(name)} characters long; expected at most {NAME_MAX}",
+            [Problem(where, f"expected at most {NAME_MAX} characters")],
+        )
+    return name
+
+
+class DecisionStore:
+    """Create, read, list, rename, duplicate and delete saved decisions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def create(
+        self,
+        *,
+        name: str,
+        situation: dict[str, Any],
+        knowledge_version: str,
+        status: str,
+        top_model: str | None,
+        outputs: dict[str, Any],
+    ) -> DecisionRecord:
+        now = _now()
+        row = DecisionRow(
+            name=check_name(name),
+            created_at=now,
+            updated_at=now,
+            knowledge_version=knowledge_version,
+            status=status,
+            top_model=top_model,
+            situation=situation,
+            outputs=outputs,
+        )
+        with self._session() as session, session.begin():
+            session.add(row)
+            session.flush()
+            return _record(row)
+
+    def get(self, decision_id: int) -> DecisionRecord:
+        with self._session() as session:
+            row = session.get(DecisionRow, decision_id)
+            if row is None:
+                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+            return _record(row)
+
+    def list(self) -> list[DecisionRecord]:
+        with self._session() as session:
+            rows = session.scalars(
+                select(DecisionRow).order_by(DecisionRow.updated_at.desc(), DecisionRow.id.desc())
+            )
+            return [_record(r) for r in rows]
+
+    def count(self) -> int:
+        with self._session() as session:
+            return int(session.scalar(select(func.count()).select_from(DecisionRow)) or 0)
+
+    def rename(self, decision_id: int, name: str) -> DecisionRecord:
+        clean = check_name(name)
+        with self._session() as session, session.begin():
+            row = session.get(DecisionRow, decision_id)
+            if row is None:
+                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+            row.name = clean
+            row.situation = {**row.situation, "name": clean}
+            row.updated_at = _now()
+            session.flush()
+            return _record(row)
+
+    def replace(
+        self,
+        decision_id: int,
+        *,
+        name: str,
+        situation: dict[str, Any],
+        knowledge_version: str,
+        status: str,
+        top_model: str | None,
+        outputs: dict[str, Any],
+    ) -> DecisionRecord:
+        """Store new inputs and outputs for an existing decision (after editing its answers)."""
+        clean = check_name(name)
+        with self._session() as session, session.begin():
+            row = session.get(DecisionRow, decision_id)
+            if row is None:
+                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+            row.name = clean
+            row.situation = situation
+            row.knowledge_version = knowledge_version
+            row.status = status
+            row.top_model = top_model
+            row.outputs = outputs
+            row.updated_at = _now()
+            session.flush()
+            return _record(row)
+
+    def duplicate(self, decision_id: int, name: str | None = None) -> DecisionRecord:
+        original = self.get(decision_id)
+        new_name = check_name(name) if name is not None else check_name(f"Copy of {original.name}"[:NAME_MAX])
+        return self.create(
+            name=new_name,
+            situation={**original.situation, "name": new_name},
+            knowledge_version=original.knowledge_version,
+            status=original.status,
+            top_model=original.top_model,
+            outputs=original.outputs,
+        )
+
+    def delete(self, decision_id: int) -> None:
+        with self._session() as session, session.begin():
+            done = session.execute(delete(DecisionRow).where(DecisionRow.id == decision_id))
+            if not getattr(done, "rowcount", 0):
+                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+
+    def meta(self, key: str) -> str | None:
+        with self._session() as session:
+            row = session.get(MetaRow, key)
+            return row.value if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._session() as session, session.begin():
+            session.merge(MetaRow(key=key, value=value))
+
+
+def open_store(url: str, *, schema: str | None = None) -> DecisionStore:
+    """Open (and migrate) the database at ``url``."""
+    engine = make_engine(url, schema=schema)
+    migrate(engine)
+    return DecisionStore(engine)

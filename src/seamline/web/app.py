@@ -1,0 +1,140 @@
+"""The FastAPI application factory: ``create_app(settings)`` builds the engine, migrates, loads examples.
+
+Nothing is created at import time. Errors never show a stack trace: a :class:`SeamlineError` becomes a
+4xx (a JSON body under ``/api/v1``, an error page elsewhere), anything else a plain 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from seamline import __version__
+from seamline.errors import Problem, SeamlineError
+from seamline.settings import Settings
+from seamline.store import DecisionStore, NotFoundError, open_store
+from seamline.web.security import CsrfError, csrf_token, set_csrf_cookie
+from seamline.web.service import Service
+
+HERE = Path(__file__).parent
+log = logging.getLogger("seamline.web")
+
+
+def status_of(exc: SeamlineError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, CsrfError):
+        return 403
+    return int(getattr(exc, "status", 400))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A ready app: database migrated, examples loaded on first run, routes and static files mounted."""
+    from seamline.web.charts import money
+    from seamline.web.routes import api, contracts, pages
+
+    settings = settings or Settings.from_env()
+    store = open_store(settings.database_url, schema=settings.database_schema)
+    service = Service(settings)
+    if settings.load_examples:
+        load_examples(store, service, settings)
+    app = FastAPI(
+        title="seamline",
+        version=__version__,
+        description="Decide how to buy external engineering capacity, cost it, and check the contract.",
+        docs_url=None,  # FastAPI's Swagger page loads its assets from a CDN; /docs is served offline instead
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["money"] = money
+    templates.env.filters["pct"] = lambda v: f"{100 * float(v):.0f}%"
+    templates.env.globals["version"] = __version__
+    app.state.settings = settings
+    app.state.store = store
+    app.state.service = service
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(contracts.router)
+    _error_handlers(app)
+    return app
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """A page with the CSRF token in its context and cookie."""
+    app = request.app
+    ctx = {"csrf_token": csrf_token(request), "service": app.state.service, **context}
+    response = app.state.templates.TemplateResponse(request, template, ctx, status_code=status_code)
+    set_csrf_cookie(request, response, app.state.settings.secure_cookies)
+    return response
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SeamlineError)
+    async def seamline_error(request: Request, exc: SeamlineError) -> Response:
+        return error_response(request, exc, status_of(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            Problem(".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body", str(e.get("msg")))
+            for e in exc.errors()
+        ]
+        err = SeamlineError(f"request: {len(problems)} problem(s) in the request", problems)
+        return error_response(request, err, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        text = str(exc.detail) if exc.status_code != 404 else f"{request.url.path}: no such page"
+        return error_response(request, SeamlineError(text), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s", request.url.path)
+        err = SeamlineError(f"internal error ({type(exc).__name__}); the details are in the server log")
+        return error_response(request, err, 500)
+
+
+def error_response(request: Request, exc: SeamlineError, status: int) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(exc.to_dict(), status_code=status)
+    if request.headers.get("hx-request") == "true":
+        return render(request, "_error.html", {"error": exc}, status_code=200 if status < 500 else status)
+    return render(request, "error.html", {"error": exc, "status": status}, status_code=status)
+
+
+def load_examples(store: DecisionStore, service: Service, settings: Settings) -> int:
+    """Save each example situation once (first run only); files that are not situations are skipped."""
+    from seamline.yamlio import read_data_file
+
+    if store.meta("examples_loaded") or settings.examples_dir is None:
+        return 0
+    loaded = 0
+    for path in sorted(settings.examples_dir.glob("*.yaml")):
+        try:
+            situation = service.parse(read_data_file(path), str(path))
+        except SeamlineError:
+            continue  # a portfolio or vendor example, not a situation
+        outputs = service.outputs(situation)
+        rec = outputs["recommendation"]
+        store.create(
+            name=situation.name,
+            situation=situation.model_dump(mode="json", exclude_none=True),
+            knowledge_version=service.kb.version,
+            status=rec["status"],
+            top_model=rec["recommended"],
+            outputs=outputs,
+        )
+        loaded += 1
+    store.set_meta("examples_loaded", str(loaded))
+    return loaded

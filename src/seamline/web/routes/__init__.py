@@ -1,0 +1,1 @@
+"""Routes: ``pages`` (questionnaire, results, saved decisions, compare), ``contracts``, ``api`` (/api/v1)."""

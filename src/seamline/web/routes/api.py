@@ -1,0 +1,273 @@
+"""The JSON API under ``/api/v1``: advise, cost, seams, check, and saved decisions (CRUD).
+
+Errors are JSON ``{error, message, problems[{where, message}]}`` with a 4xx status naming the field.
+Writes accept only ``application/json`` bodies (a cross-site form cannot send one without CORS).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from seamline.errors import Problem, SeamlineError
+from seamline.store import DecisionStore
+from seamline.web.service import Service
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+EXAMPLE = {
+    "name": "Pre-seed MVP with a hands-on CTO",
+    "stage": "pre_seed",
+    "work": {
+        "type": "product_development",
+        "core": True,
+        "scope": "evolving",
+        "duration_months": 6,
+        "engineers": 2,
+    },
+    "team": {"technical_leadership": "strong", "product_manager": False},
+    "preferences": {
+        "involvement": "daily_direction",
+        "pricing": "monthly_retainer",
+        "ip_in_house": True,
+        "share_business_context": True,
+    },
+}
+SituationBody = Annotated[dict[str, Any], Body(examples=[EXAMPLE])]
+MEDIA = {
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+class UnsupportedMedia(SeamlineError):
+    """A write was sent with another body type than JSON."""
+
+    status = 415
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def _store(request: Request) -> DecisionStore:
+    return request.app.state.store
+
+
+def _require_json(request: Request) -> None:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise UnsupportedMedia(
+            f"request: Content-Type is {kind or '(none)'!r}; expected application/json",
+            [Problem("Content-Type", "expected application/json")],
+        )
+
+
+@router.post("/advise", summary="Rank the engagement models for a situation")
+def advise(request: Request, situation: SituationBody) -> dict[str, Any]:
+    service = _service(request)
+    return service.advise(service.parse(situation))
+
+
+@router.post("/cost", summary="Total cost of every model over a horizon, with P10-P90")
+def cost(
+    request: Request,
+    situation: SituationBody,
+    horizon_months: Annotated[int | None, Query(ge=1, le=240)] = None,
+    trials: Annotated[int | None, Query(ge=100, le=200_000)] = None,
+    seed: int | None = None,
+) -> dict[str, Any]:
+    service = _service(request)
+    return service.cost(service.parse(situation), horizon_months=horizon_months, trials=trials, seed=seed)
+
+
+@router.post("/seams", summary="Organisational seams per model")
+def seams(request: Request, situation: SituationBody) -> dict[str, Any]:
+    service = _service(request)
+    return service.seams(service.parse(situation))
+
+
+@router.post(
+    "/check",
+    summary="Check a contract: multipart `file` (+ `claimed`), or JSON {text, claimed}",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "claimed": {"type": "string"},
+                        },
+                    }
+                },
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"text": {"type": "string"}, "claimed": {"type": "string"}},
+                    }
+                },
+            }
+        }
+    },
+)
+async def check(request: Request) -> dict[str, Any]:
+    from seamline.web.routes.contracts import check_upload, read_upload, upload_limit
+
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    limit = upload_limit(request)
+    if int(request.headers.get("content-length") or 0) > limit + 65536:
+        from seamline.web.security import UploadTooLarge
+
+        raise UploadTooLarge(
+            f"file: the request is over the {limit:,}-byte upload limit",
+            [Problem("file", f"expected at most {limit:,} bytes")],
+        )
+    if kind == "multipart/form-data":
+        form = await request.form(max_part_size=limit + 1024)
+        claimed = form.get("claimed")
+        filename, data = await read_upload(request, form.get("file"))
+    elif kind == "application/json":
+        body = await _json_body(request)
+        text, claimed = body.get("text"), body.get("claimed")
+        if not isinstance(text, str) or not text.strip():
+            raise SeamlineError(
+                "text: expected the document's text as a non-empty string",
+                [Problem("text", "expected a non-empty string")],
+            )
+        filename, data = str(body.get("filename") or "document.txt"), text.encode("utf-8")
+        from seamline.web.security import sniff
+
+        sniff(
+            filename if filename.lower().endswith((".txt", ".md", ".html", ".htm")) else "document.txt",
+            data,
+            limit,
+        )
+    else:
+        raise SeamlineError(
+            f"request: Content-Type is {kind or '(none)'!r}; expected multipart/form-data "
+            "or application/json",
+            [Problem("Content-Type", "expected multipart or JSON")],
+        )
+    report, _ = check_upload(
+        request, filename, data, claimed if isinstance(claimed, str) and claimed else None
+    )
+    return report.to_json()
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body() or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SeamlineError(
+            f"body: not valid JSON ({exc})", [Problem("body", "expected a JSON object")]
+        ) from None
+    if not isinstance(body, dict):
+        raise SeamlineError("body: expected a JSON object", [Problem("body", "expected a JSON object")])
+    return body
+
+
+# ------------------------------------------------------------------------------------------ decisions
+@router.get("/decisions", summary="Saved decisions, newest first")
+def list_decisions(request: Request) -> dict[str, Any]:
+    return {"decisions": [r.summary() for r in _store(request).list()]}
+
+
+def _compute(request: Request, data: Any, name: Any = None) -> dict[str, Any]:
+    service = _service(request)
+    if isinstance(data, dict) and isinstance(name, str):
+        data = {**data, "name": name}
+    situation = service.parse(data, "situation")
+    outputs = service.outputs(situation)
+    rec = outputs["recommendation"]
+    return {
+        "name": situation.name,
+        "situation": situation.model_dump(mode="json", exclude_none=True),
+        "knowledge_version": service.kb.version,
+        "status": rec["status"],
+        "top_model": rec["recommended"],
+        "outputs": outputs,
+    }
+
+
+@router.post("/decisions", status_code=201, summary="Save a decision: {situation, name?}")
+async def create_decision(request: Request) -> JSONResponse:
+    _require_json(request)
+    body = await _json_body(request)
+    if "situation" not in body:
+        raise SeamlineError(
+            "situation: required field is missing", [Problem("situation", "expected the answers")]
+        )
+    record = _store(request).create(**_compute(request, body["situation"], body.get("name")))
+    return JSONResponse(
+        record.to_json(), status_code=201, headers={"Location": f"/api/v1/decisions/{record.id}"}
+    )
+
+
+@router.get("/decisions/{decision_id}", summary="One saved decision: inputs, knowledge version, outputs")
+def get_decision(request: Request, decision_id: int) -> dict[str, Any]:
+    return _store(request).get(decision_id).to_json()
+
+
+@router.patch("/decisions/{decision_id}", summary="Rename ({name}) or change the answers ({situation})")
+async def update_decision(request: Request, decision_id: int) -> dict[str, Any]:
+    _require_json(request)
+    body = await _json_body(request)
+    unknown = sorted(set(body) - {"name", "situation"})
+    if unknown or not body:
+        raise SeamlineError(
+            f"body: expected name and/or situation, got {unknown or 'nothing'}",
+            [Problem(k, "unknown field; allowed: name, situation") for k in unknown],
+        )
+    store = _store(request)
+    if "situation" in body:
+        return store.replace(decision_id, **_compute(request, body["situation"], body.get("name"))).to_json()
+    return store.rename(decision_id, body["name"]).to_json()
+
+
+@router.post("/decisions/{decision_id}/duplicate", status_code=201, summary="Copy a decision")
+async def duplicate_decision(request: Request, decision_id: int) -> JSONResponse:
+    body = await _json_body(request) if await request.body() else {}
+    if body:
+        _require_json(request)
+    record = _store(request).duplicate(decision_id, body.get("name"))
+    return JSONResponse(record.to_json(), status_code=201)
+
+
+@router.delete("/decisions/{decision_id}", status_code=204, summary="Delete a decision")
+def delete_decision(request: Request, decision_id: int) -> Response:
+    _store(request).delete(decision_id)
+    return Response(status_code=204)
+
+
+@router.get("/decisions/{decision_id}/report", summary="The decision document (html, md, docx or pdf)")
+def report(request: Request, decision_id: int, format: str = "html") -> Response:
+    return report_response(request, decision_id, format)
+
+
+def report_response(request: Request, decision_id: int, fmt: str) -> Response:
+    if fmt not in MEDIA:
+        raise SeamlineError(
+            f"format: got {fmt!r}; expected one of: {', '.join(MEDIA)}",
+            [Problem("format", f"expected one of: {', '.join(MEDIA)}")],
+        )
+    record = _store(request).get(decision_id)
+    try:
+        from seamline.report import build_document, render
+    except ImportError:
+        raise SeamlineError("report: decision documents are not available in this installation") from None
+    service = _service(request)
+    situation = service.parse(record.situation, f"decision {decision_id}")
+    settings = service.settings
+    document = build_document(situation, service.kb, trials=settings.cost_trials, seed=settings.cost_seed)
+    body = render(document, fmt)
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in record.name)[:60] or "decision"
+    return Response(
+        body, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{safe}.{fmt}"'}
+    )

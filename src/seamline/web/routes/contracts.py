@@ -1,0 +1,132 @@
+"""The contract check page: upload a document, see detected vs claimed model and the evidence in context."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import UploadFile
+
+from seamline.errors import Problem, SeamlineError
+from seamline.web.app import render
+from seamline.web.security import UploadError, check_csrf, sniff
+
+router = APIRouter(include_in_schema=False)
+CONTEXT_CHARS = 240  # characters of document text shown either side of a piece of evidence
+
+
+def upload_limit(request: Request) -> int:
+    settings = request.app.state.settings
+    if settings.max_upload_bytes:
+        return int(settings.max_upload_bytes)
+    from seamline.contracts.ingest import default_limits
+
+    return default_limits(settings.knowledge).max_file_bytes
+
+
+async def read_upload(request: Request, upload: Any) -> tuple[str, bytes]:
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise UploadError(
+            "file: no document was sent", [Problem("file", "expected a PDF, DOCX or text file")]
+        )
+    limit = upload_limit(request)
+    data = await upload.read(limit + 1)
+    sniff(upload.filename, data, limit)
+    return upload.filename, data
+
+
+def check_upload(request: Request, filename: str, data: bytes, claimed: str | None) -> tuple[Any, str]:
+    """Check an uploaded document: written to a private temporary file, read, checked, removed."""
+    from seamline.contracts.check import check_text
+    from seamline.contracts.ingest import ReadLimits, default_limits, read_document
+
+    settings = request.app.state.settings
+    ext = "." + filename.rsplit(".", 1)[-1].lower()
+    base = default_limits(settings.knowledge)
+    limits = ReadLimits(
+        max_file_bytes=max(base.max_file_bytes, len(data)),
+        max_docx_uncompressed_bytes=base.max_docx_uncompressed_bytes,
+        max_pdf_pages=base.max_pdf_pages,
+        min_text_chars_per_page=base.min_text_chars_per_page,
+    )
+    fd, tmp = tempfile.mkstemp(prefix="seamline-upload-", suffix=ext)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        try:
+            doc = read_document(tmp, limits)
+        except SeamlineError as exc:  # name the upload, not the temporary file
+            raise type(exc)(exc.message.replace(tmp, filename), exc.problems) from None
+    finally:
+        os.unlink(tmp)
+    report = check_text(
+        doc.text, claimed=claimed or None, path=filename, title=doc.title, knowledge=settings.knowledge
+    )
+    return report, doc.text
+
+
+def in_context(text: str, start: int, end: int) -> dict[str, str]:
+    """The evidence and the text around it, as separate strings (the template escapes each)."""
+    lo = max(0, start - CONTEXT_CHARS)
+    hi = min(len(text), end + CONTEXT_CHARS)
+    return {
+        "before": ("…" if lo > 0 else "") + text[lo:start],
+        "mark": text[start:end],
+        "after": text[end:hi] + ("…" if hi < len(text) else ""),
+    }
+
+
+def report_view(report: Any, text: str) -> dict[str, Any]:
+    data = report.to_json()
+    for ev in data["detected"]["evidence"]:
+        ev["context"] = in_context(text, ev["start"], ev["end"])
+    for f in data["findings"]:
+        for ev in f["evidence"]:
+            ev["context"] = in_context(text, ev["start"], ev["end"])
+    order = {"missing": 0, "weak": 1, "present": 2}
+    data["findings"].sort(key=lambda f: (not f["required_for_detected_model"], order.get(f["status"], 3)))
+    return data
+
+
+def _models(request: Request) -> list[tuple[str, str]]:
+    return [(m.id, m.name) for m in request.app.state.service.kb.models.values()]
+
+
+@router.get("/contracts", response_class=HTMLResponse)
+def contract_form(request: Request) -> HTMLResponse:
+    return render(request, "contract.html", {"models": _models(request), "limit": upload_limit(request)})
+
+
+@router.post("/contracts", response_class=HTMLResponse)
+async def contract_check(request: Request) -> HTMLResponse:
+    form = await request.form(max_part_size=upload_limit(request) + 1024)
+    check_csrf(request, form)
+    claimed = form.get("claimed")
+    claimed_id = claimed if isinstance(claimed, str) and claimed else None
+    try:
+        filename, data = await read_upload(request, form.get("file"))
+        report, text = check_upload(request, filename, data, claimed_id)
+    except SeamlineError as exc:
+        status = getattr(exc, "status", 400)
+        return render(
+            request,
+            "contract.html",
+            {"models": _models(request), "limit": upload_limit(request), "error": exc, "claimed": claimed_id},
+            status_code=status,
+        )
+    names = dict(_models(request))
+    return render(
+        request,
+        "contract.html",
+        {
+            "models": _models(request),
+            "limit": upload_limit(request),
+            "report": report_view(report, text),
+            "names": names,
+            "claimed": claimed_id,
+            "filename": filename,
+        },
+    )

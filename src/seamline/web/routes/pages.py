@@ -1,0 +1,285 @@
+"""Server-rendered pages: questionnaire (live recommendation), results, saved decisions, compare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from seamline.errors import SeamlineError, SituationError
+from seamline.situation import Situation
+from seamline.store import DecisionRecord, DecisionStore
+from seamline.web.app import render
+from seamline.web.security import check_csrf
+from seamline.web.service import Service, flat_values
+from seamline.web.views import REPORT_FORMATS, report_available, results_view
+
+router = APIRouter(include_in_schema=False)
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def _store(request: Request) -> DecisionStore:
+    return request.app.state.store
+
+
+def _questionnaire(
+    request: Request,
+    values: dict[str, Any],
+    *,
+    action: str,
+    title: str,
+    error: SeamlineError | None = None,
+    decision: DecisionRecord | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    service = _service(request)
+    live = _live_context(service, values) if error is None else {"live_error": error}
+    return render(
+        request,
+        "questionnaire.html",
+        {
+            "groups": service.questionnaire(values),
+            "action": action,
+            "title": title,
+            "error": error,
+            "decision": decision,
+            "problem_fields": {p.where for p in error.problems} if error else set(),
+            **live,
+        },
+        status_code=status_code,
+    )
+
+
+def _live_context(service: Service, values: dict[str, Any]) -> dict[str, Any]:
+    """The live panel: the recommendation when every question is answered, else what is left."""
+    try:
+        data, missing = service.form_to_data(values)
+    except SituationError as exc:
+        return {"live_error": exc}
+    if "name" in missing:
+        missing.remove("name")
+        data["name"] = "Untitled decision"
+    if missing:
+        return {
+            "missing": [service.kb.questions[m].label if m in service.kb.questions else m for m in missing]
+        }
+    try:
+        situation = service.parse(data, "questionnaire")
+    except SeamlineError as exc:
+        return {"live_error": exc}
+    return {"live": service.advise(situation)}
+
+
+@router.get("/", response_class=HTMLResponse)
+def new_decision(request: Request) -> HTMLResponse:
+    return _questionnaire(request, {}, action="/decisions", title="New decision")
+
+
+@router.post("/fragments/advise", response_class=HTMLResponse)
+async def live_fragment(request: Request) -> HTMLResponse:
+    form = await request.form()
+    check_csrf(request, form)
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    return render(request, "_live.html", _live_context(_service(request), values))
+
+
+async def _situation_from_form(
+    request: Request,
+) -> tuple[Situation | None, dict[str, Any], SeamlineError | None]:
+    form = await request.form()
+    check_csrf(request, form)
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    service = _service(request)
+    try:
+        data, missing = service.form_to_data(values)
+        if missing:
+            labels = ", ".join(
+                service.kb.questions[m].label if m in service.kb.questions else m for m in missing
+            )
+            from seamline.errors import Problem
+
+            raise SituationError(
+                f"questionnaire: {len(missing)} question(s) not answered: {labels}",
+                [Problem(m, "please answer this question") for m in missing],
+            )
+        return service.parse(data, "questionnaire"), values, None
+    except SeamlineError as exc:
+        return None, values, exc
+
+
+@router.post("/results", response_class=HTMLResponse)
+async def preview_results(request: Request) -> HTMLResponse:
+    situation, values, error = await _situation_from_form(request)
+    if situation is None:
+        return _questionnaire(
+            request, values, action="/decisions", title="New decision", error=error, status_code=400
+        )
+    outputs = _service(request).outputs(situation)
+    return _results_page(request, situation.model_dump(mode="json", exclude_none=True), outputs, None)
+
+
+@router.post("/decisions", response_class=HTMLResponse)
+async def save_decision(request: Request) -> Response:
+    situation, values, error = await _situation_from_form(request)
+    if situation is None:
+        return _questionnaire(
+            request, values, action="/decisions", title="New decision", error=error, status_code=400
+        )
+    record = _save(request, situation)
+    return RedirectResponse(f"/decisions/{record.id}", status_code=303)
+
+
+def _save(request: Request, situation: Situation, decision_id: int | None = None) -> DecisionRecord:
+    service = _service(request)
+    outputs = service.outputs(situation)
+    rec = outputs["recommendation"]
+    fields = {
+        "situation": situation.model_dump(mode="json", exclude_none=True),
+        "knowledge_version": service.kb.version,
+        "status": rec["status"],
+        "top_model": rec["recommended"],
+        "outputs": outputs,
+    }
+    if decision_id is None:
+        return _store(request).create(name=situation.name, **fields)
+    return _store(request).replace(decision_id, name=situation.name, **fields)
+
+
+def _results_page(
+    request: Request, situation: dict[str, Any], outputs: dict[str, Any], decision: DecisionRecord | None
+) -> HTMLResponse:
+    view = results_view(_service(request), outputs)
+    return render(
+        request,
+        "results.html",
+        {
+            **view,
+            "situation": situation,
+            "decision": decision,
+            "values": flat_values(situation),
+            "report_formats": REPORT_FORMATS if decision and report_available() else (),
+            "saved_version": outputs.get("knowledge_version"),
+        },
+    )
+
+
+@router.get("/decisions", response_class=HTMLResponse)
+def list_decisions(request: Request) -> HTMLResponse:
+    store = _store(request)
+    return render(request, "decisions.html", {"decisions": store.list()})
+
+
+@router.get("/decisions/{decision_id}", response_class=HTMLResponse)
+def open_decision(request: Request, decision_id: int) -> HTMLResponse:
+    record = _store(request).get(decision_id)
+    return _results_page(request, record.situation, record.outputs, record)
+
+
+@router.get("/decisions/{decision_id}/edit", response_class=HTMLResponse)
+def edit_decision(request: Request, decision_id: int) -> HTMLResponse:
+    record = _store(request).get(decision_id)
+    return _questionnaire(
+        request,
+        flat_values(record.situation),
+        action=f"/decisions/{record.id}",
+        title=f"Edit: {record.name}",
+        decision=record,
+    )
+
+
+@router.post("/decisions/{decision_id}", response_class=HTMLResponse)
+async def update_decision(request: Request, decision_id: int) -> Response:
+    record = _store(request).get(decision_id)
+    situation, values, error = await _situation_from_form(request)
+    if situation is None:
+        return _questionnaire(
+            request,
+            values,
+            action=f"/decisions/{record.id}",
+            title=f"Edit: {record.name}",
+            error=error,
+            decision=record,
+            status_code=400,
+        )
+    _save(request, situation, record.id)
+    return RedirectResponse(f"/decisions/{record.id}", status_code=303)
+
+
+@router.post("/decisions/{decision_id}/rename")
+async def rename_decision(request: Request, decision_id: int) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    name = form.get("name")
+    _store(request).rename(decision_id, name if isinstance(name, str) else "")
+    return RedirectResponse("/decisions", status_code=303)
+
+
+@router.post("/decisions/{decision_id}/duplicate")
+async def duplicate_decision(request: Request, decision_id: int) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    copy = _store(request).duplicate(decision_id)
+    return RedirectResponse(f"/decisions/{copy.id}/edit", status_code=303)
+
+
+@router.get("/decisions/{decision_id}/delete", response_class=HTMLResponse)
+def confirm_delete(request: Request, decision_id: int) -> HTMLResponse:
+    return render(request, "confirm_delete.html", {"decision": _store(request).get(decision_id)})
+
+
+@router.post("/decisions/{decision_id}/delete")
+async def delete_decision(request: Request, decision_id: int) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    _store(request).delete(decision_id)
+    return RedirectResponse("/decisions?deleted=1", status_code=303)
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare(request: Request, a: int | None = None, b: int | None = None) -> HTMLResponse:
+    store = _store(request)
+    decisions = store.list()
+    pair = []
+    if a is not None and b is not None:
+        service = _service(request)
+        for rid in (a, b):
+            record = store.get(rid)
+            pair.append(
+                {
+                    "decision": record,
+                    "values": flat_values(record.situation),
+                    **results_view(service, record.outputs),
+                }
+            )
+    return render(request, "compare.html", {"decisions": decisions, "pair": pair, "a": a, "b": b})
+
+
+@router.get("/decisions/{decision_id}/report.{fmt}")
+def report_download(request: Request, decision_id: int, fmt: str) -> Response:
+    from seamline.web.routes.api import report_response
+
+    return report_response(request, decision_id, fmt)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The OpenAPI description as a page (served offline; the machine-readable file is linked)."""
+    spec = request.app.openapi()
+    endpoints = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            body = op.get("requestBody", {}).get("content", {})
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "params": [p.get("name") for p in op.get("parameters", [])],
+                    "body": sorted(body),
+                }
+            )
+    return render(request, "api_docs.html", {"endpoints": endpoints, "spec": spec})

@@ -1,0 +1,247 @@
+"""What the pages and the JSON API compute, in one place: the web shell's only contact with the library.
+
+Every output is a JSON-ready dict built from the library's public ``to_json()`` shapes, so a saved
+decision stores exactly what the results page draws and re-renders identically later.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Mapping
+from pathlib import Path
+from threading import Lock
+from typing import TYPE_CHECKING, Any
+
+from seamline.errors import Problem, SituationError
+from seamline.situation import FIELDS, Situation, int_bounds, parse_situation
+
+if TYPE_CHECKING:
+    from seamline.knowledge import KnowledgeBase
+    from seamline.settings import Settings
+
+GROUPS = (
+    ("", "About this decision"),
+    ("work.", "The work"),
+    ("team.", "Your team"),
+    ("preferences.", "What you want from the arrangement"),
+)
+
+
+class _LRU:
+    """A small thread-safe cache of pure results, keyed by canonical JSON of the inputs."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: OrderedDict[str, Any] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            if key in self.data:
+                self.data.move_to_end(key)
+                return self.data[key]
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+class Service:
+    """The knowledge base and the pure functions the web app calls, with their results memoised."""
+
+    def __init__(self, settings: Settings) -> None:
+        from seamline.knowledge import load_knowledge
+
+        self.settings = settings
+        self.knowledge: Path | None = settings.knowledge
+        self.kb: KnowledgeBase = load_knowledge(settings.knowledge)
+        self._advice = _LRU(512)
+        self._outputs = _LRU(64)
+
+    # ------------------------------------------------------------------ inputs
+    def parse(self, data: Any, where: str = "situation") -> Situation:
+        return parse_situation(data, where, self.kb.criterion_ids)
+
+    def form_to_data(self, form: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """Questionnaire form fields (``work.scope`` = "evolving") to situation data, plus unanswered fields.
+
+        Text is converted to the schema's types; a value that cannot be converted raises a
+        :class:`SituationError` naming the field.
+        """
+        data: dict[str, Any] = {}
+        missing: list[str] = []
+        problems: list[Problem] = []
+        for path, (kind, allowed) in FIELDS.items():
+            raw = form.get(path)
+            raw = raw.strip() if isinstance(raw, str) else raw
+            if raw in (None, ""):
+                missing.append(path)
+                continue
+            value: Any = raw
+            if kind == "bool":
+                if raw not in ("true", "false"):
+                    problems.append(Problem(path, f"got {raw!r}; expected true or false"))
+                    continue
+                value = raw == "true"
+            elif kind == "int":
+                lo, hi = int_bounds(path)
+                try:
+                    value = int(str(raw))
+                except ValueError:
+                    problems.append(Problem(path, f"got {raw!r}; expected a whole number from {lo} to {hi}"))
+                    continue
+            elif allowed is not None and raw not in allowed:
+                problems.append(
+                    Problem(path, f"got {raw!r}; expected one of: {', '.join(map(str, allowed))}")
+                )
+                continue
+            node = data
+            *parents, leaf = path.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+        if problems:
+            raise SituationError(f"questionnaire: {len(problems)} answer(s) not understood", problems)
+        return data, missing
+
+    # ------------------------------------------------------------------ computations
+    def advise(self, situation: Situation) -> dict[str, Any]:
+        from seamline.advisor import advise
+
+        key = situation.model_dump_json()
+        hit = self._advice.get(key)
+        if hit is None:
+            hit = advise(situation, self.kb).to_json()
+            self._advice.put(key, hit)
+        return dict(hit)
+
+    def cost(
+        self,
+        situation: Situation,
+        *,
+        horizon_months: int | None = None,
+        trials: int | None = None,
+        seed: int | None = None,
+    ) -> dict[str, Any]:
+        from seamline.cost import build_plan, compare_costs
+
+        plan = build_plan(situation, horizon_months=horizon_months, knowledge=self.knowledge)
+        result = compare_costs(
+            plan,
+            trials=trials if trials is not None else self.settings.cost_trials,
+            seed=seed if seed is not None else self.settings.cost_seed,
+        )
+        out = result.to_json()
+        out["cumulative"] = {mid: list(series) for mid, series in result.cumulative.items()}
+        out["cheapest"] = result.cheapest()
+        return out
+
+    def seams(self, situation: Situation) -> dict[str, Any]:
+        from seamline.seams import load_seams, map_seams
+
+        out = map_seams(situation, knowledge=self.knowledge).to_json()
+        roles = load_seams(self.knowledge).roles
+        out["roles"] = [{"id": r.id, "name": r.name} for r in roles]
+        return out
+
+    def criteria_table(self) -> dict[str, Any]:
+        """The models compared criterion by criterion (1 low .. 5 high), with each value's source."""
+        return {
+            "models": [
+                {"id": m.id, "name": m.name, "short_name": m.short_name} for m in self.kb.models.values()
+            ],
+            "criteria": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "question": c.question,
+                    "objective": c.objective,
+                    "values": {
+                        m.id: {"value": m.profile[c.id].value, "source": m.profile[c.id].source}
+                        for m in self.kb.models.values()
+                        if c.id in m.profile
+                    },
+                }
+                for c in self.kb.criteria.values()
+            ],
+        }
+
+    def outputs(self, situation: Situation) -> dict[str, Any]:
+        """Everything the results page shows, as stored with a saved decision."""
+        key = situation.model_dump_json()
+        hit = self._outputs.get(key)
+        if hit is None:
+            hit = {
+                "recommendation": self.advise(situation),
+                "cost": self.cost(situation),
+                "seams": self.seams(situation),
+                "criteria": self.criteria_table(),
+                "knowledge_version": self.kb.version,
+                "settings": {"trials": self.settings.cost_trials, "seed": self.settings.cost_seed},
+            }
+            self._outputs.put(key, hit)
+        return json.loads(json.dumps(hit))  # a deep copy the caller may keep
+
+    # ------------------------------------------------------------------ questionnaire view
+    def questionnaire(self, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The form's groups of questions with labels, help, cited source and the current values."""
+        groups = []
+        for prefix, title in GROUPS:
+            items = []
+            for path, (kind, allowed) in FIELDS.items():
+                if prefix and not path.startswith(prefix):
+                    continue
+                if not prefix and "." in path:
+                    continue
+                q = self.kb.questions.get(path)
+                source = self.kb.sources.get(q.source) if q else None
+                labels = {str(o.value).lower(): o.label for o in q.options} if q else {}
+                options = [
+                    {"value": _fmt(v), "label": labels.get(_fmt(v), str(v).replace("_", " "))}
+                    for v in (allowed or ())
+                ]
+                current = values.get(path)
+                bounds = int_bounds(path) if kind == "int" else None
+                items.append(
+                    {
+                        "path": path,
+                        "id": "f-" + path.replace(".", "-").replace("_", "-"),
+                        "kind": kind,
+                        "label": q.label if q else path,
+                        "help": q.help if q else "",
+                        "source_id": q.source if q else None,
+                        "source": f"{source.publisher}, {source.title}" if source else None,
+                        "options": options,
+                        "value": "" if current is None else _fmt(current),
+                        "min": bounds[0] if bounds else None,
+                        "max": bounds[1] if bounds else None,
+                    }
+                )
+            groups.append({"title": title, "questions": items})
+        return groups
+
+    def model_name(self, model_id: str | None) -> str:
+        if model_id and model_id in self.kb.models:
+            return self.kb.models[model_id].name
+        return model_id or "undetermined"
+
+
+def _fmt(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def flat_values(situation: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"work": {"scope": ...}}`` to ``{"work.scope": ...}`` (for pre-filling the form)."""
+    out: dict[str, Any] = {}
+    for key, value in situation.items():
+        if isinstance(value, Mapping) and key in ("work", "team", "preferences"):
+            for sub, v in value.items():
+                out[f"{key}.{sub}"] = v
+        elif key in FIELDS:
+            out[key] = value
+    return out

@@ -1,0 +1,57 @@
+"""View models: turn stored outputs into what the templates draw (pure; shared by results and compare)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from seamline.web import charts
+from seamline.web.service import Service
+
+REPORT_FORMATS = ("html", "md", "docx", "pdf")
+
+
+def results_view(service: Service, outputs: dict[str, Any]) -> dict[str, Any]:
+    """Everything the results template needs, computed from a decision's stored outputs only."""
+    names = {m["id"]: m["name"] for m in outputs["criteria"]["models"]}
+    rec = outputs["recommendation"]
+    for r in rec["ranking"]:
+        names.setdefault(r["model"], r["name"])
+    cost = outputs["cost"]
+    seams = outputs["seams"]
+    role_names = {r["id"]: r["name"] for r in seams.get("roles", [])}
+    order = [r["model"] for r in rec["ranking"]]
+    seam_models = [
+        {
+            "id": mid,
+            "name": names.get(mid, mid),
+            "count": seams["models"][mid]["seam_count"],
+            "hours": seams["models"][mid]["management_hours_per_week"]["total"],
+            "seams": seams["models"][mid]["seams"],
+            "svg": Markup(charts.seams_diagram(mid, seams["models"][mid], role_names)),
+        }
+        for mid in order
+        if mid in seams["models"]
+    ]
+    return {
+        "rec": rec,
+        "names": names,
+        "top": rec["ranking"][0] if rec["ranking"] else None,
+        "cost": cost,
+        "cost_rows": [(mid, cost["models"][mid]) for mid in order if mid in cost["models"]],
+        "cost_svg": Markup(charts.cost_chart(cost, names)),
+        "cumulative_svg": Markup(charts.cumulative_chart(cost, names)),
+        "seam_models": seam_models,
+        "role_names": role_names,
+        "criteria": outputs["criteria"],
+        "sources": {s: service.kb.sources[s] for s in service.kb.sources},
+    }
+
+
+def report_available() -> bool:
+    try:
+        import seamline.report  # noqa: F401
+    except ImportError:
+        return False
+    return True
