@@ -92,6 +92,10 @@ def _load_cached(root_str: str) -> BriefKnowledge:
             problems.append(
                 Problem(f"{where}: models.{mid}", f"unknown model; expected one of: {', '.join(kb.models)}")
             )
+        if "{model_name}" not in brief.ask:
+            problems.append(
+                Problem(f"{where}: models.{mid}.ask", "must contain {model_name}: the brief names the model")
+            )
         texts = [("ask", brief.ask)] + [(f"needs.{n.id}.text", n.text) for n in brief.needs]
         for key, text in texts:
             for problem in _placeholder_problems(text):
@@ -196,7 +200,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _who(value: str, note: str | None) -> str:
-    return f"{value} ({note})" if note else value
+    return f"{value}, {note}" if note else value
 
 
 def build_brief(
@@ -221,7 +225,7 @@ def build_brief(
     values = {
         "name": situation.name,
         "stage": _label(kb, "stage", situation.stage),
-        "model_name": model.name,
+        "model_name": model.name.lower(),
         "engineers": work.engineers,
         "engineers_text": _plural(work.engineers, "engineer"),
         "duration_months": work.duration_months,
