@@ -48,3 +48,12 @@ def _vendors_and_portfolio(kb: KnowledgeBase) -> list[tuple[str, int]]:
 
 
 VALIDATORS.append(_vendors_and_portfolio)
+
+
+def _report(kb: KnowledgeBase) -> list[tuple[str, int]]:
+    from seamline.report.brief import validate_knowledge
+
+    return validate_knowledge(kb)
+
+
+VALIDATORS.append(_report)
