@@ -39,10 +39,13 @@ def evaluate_corpus(
     on_progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Per-category precision/recall/F1/support, macro-F1 (categories with support), contracts/s."""
-    from seamline.contracts.catalogue import load_checklist
+    from seamline.contracts.catalogue import load_checklist, load_signals
     from seamline.contracts.classify import load_model
+    from seamline.knowledge import load_knowledge
 
-    model = load_model()
+    model = load_model()  # loaded before the workers fork, so they share it
+    load_knowledge()
+    load_signals()
     categories = [i.cuad for i in load_checklist().items if i.cuad]
     docs = read_labels(root)
     kept = [d for d in docs if include_training or d.id not in model.training_ids]

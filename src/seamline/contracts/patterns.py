@@ -27,7 +27,13 @@ except ImportError:  # pragma: no cover
 @dataclass(frozen=True)
 class Compiled:
     regex: re.Pattern[str]
-    prefixes: tuple[str, ...] | None  # word beginnings one of which every match starts with; None: unknown
+    # Which clauses can match: for each top-level alternative, groups of word beginnings (a trailing space
+    # means the whole word); a clause can match an alternative only if it holds a word from every group.
+    # None: any clause can match.
+    requirements: tuple[tuple[tuple[str, ...], ...], ...] | None
+
+
+_ANCHORS = ("AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_LINE")
 
 
 def _lead(items: Any, anchored: bool = False) -> list[str] | None:
@@ -35,7 +41,7 @@ def _lead(items: Any, anchored: bool = False) -> list[str] | None:
     seq = list(items)
     i = 0
     while i < len(seq) and str(seq[i][0]) == "AT":  # \b, ^ and other zero-width anchors
-        anchored = anchored or str(seq[i][1]) in ("AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_LINE")
+        anchored = anchored or str(seq[i][1]) in _ANCHORS
         i += 1
     if i >= len(seq):
         return None
@@ -73,27 +79,71 @@ def _lead(items: Any, anchored: bool = False) -> list[str] | None:
     return None
 
 
-def _prefixes(pattern: str) -> tuple[str, ...] | None:
-    try:
-        parsed = _sre_parse.parse(pattern, re.IGNORECASE)
-    except Exception:  # pragma: no cover - patterns are validated when the knowledge is loaded
-        return None
-    lead = _lead(parsed)
-    if not lead:
-        return None
+def _words(lead: list[str]) -> tuple[str, ...] | None:
     words = []
     for literal in lead:
         low = literal.lower()
         toks = tokens(low)
         if not toks or not low.startswith(toks[0]):
             return None
-        words.append(toks[0])
+        whole = len(low) > len(toks[0]) and not low[len(toks[0])].isalnum()
+        words.append(toks[0] + " " if whole else toks[0])
     return tuple(sorted(set(words)))
+
+
+def _is_space(op: Any, arg: Any) -> bool:
+    """A literal space, or a repeat (at least once) of white space."""
+    if str(op) == "LITERAL":
+        return chr(arg).isspace()
+    if str(op) in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+        body = str(list(arg[2]))
+        return "CATEGORY_SPACE" in body or body in ("[(LITERAL, 32)]",)
+    return False
+
+
+def _groups(seq: list[Any]) -> tuple[tuple[str, ...], ...]:
+    """Word groups a match of this sequence must contain: one per literal that starts a word."""
+    groups: list[tuple[str, ...]] = []
+    anchored = False  # the next item starts a word (after \b, ^ or white space)
+    for j, (op, arg) in enumerate(seq):
+        name = str(op)
+        if name == "AT":
+            anchored = anchored or str(arg) in _ANCHORS
+            continue
+        if _is_space(op, arg):
+            anchored = True
+            continue
+        if anchored and name in ("LITERAL", "SUBPATTERN", "BRANCH", "MAX_REPEAT", "MIN_REPEAT"):
+            lead = _lead(seq[j:], anchored=True)
+            words = _words(lead) if lead else None
+            if words and words not in groups:
+                groups.append(words)
+        anchored = False
+    return tuple(groups)
+
+
+def _requirements(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
+    try:
+        seq = list(_sre_parse.parse(pattern, re.IGNORECASE))
+    except Exception:  # pragma: no cover - patterns are validated when the knowledge is loaded
+        return None
+    lead_at = [item for item in seq[:-1] if str(item[0]) == "AT"]
+    if seq and str(seq[-1][0]) == "BRANCH" and len(lead_at) == len(seq) - 1:  # a top-level alternation
+        alternatives = [lead_at + list(branch) for branch in seq[-1][1][1]]
+    else:
+        alternatives = [seq]
+    out = []
+    for alternative in alternatives:
+        groups = _groups(alternative)
+        if not groups:
+            return None
+        out.append(groups)
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)
 def compile_pattern(pattern: str) -> Compiled:
-    return Compiled(re.compile(pattern, re.IGNORECASE), _prefixes(pattern))
+    return Compiled(re.compile(pattern, re.IGNORECASE), _requirements(pattern))
 
 
 class ClauseIndex:
@@ -111,8 +161,19 @@ class ClauseIndex:
         self._postings = postings
         self._words = sorted(postings)
         self._memo: dict[tuple[str, ...], list[int]] = {}
+        self._group_memo: dict[str, set[int]] = {}
+
+    def _group(self, words: tuple[str, ...]) -> set[int]:
+        key = " ".join(words)
+        if key not in self._group_memo:
+            self._group_memo[key] = set().union(*(self._candidates(w) for w in words))
+        return self._group_memo[key]
 
     def _candidates(self, prefix: str) -> set[int]:
+        if prefix.endswith(" "):  # the whole word
+            return set(self._postings.get(prefix[:-1], ()))
+        if len(prefix) == 1:  # every word with this letter: cheaper to try every clause
+            return set(range(len(self.clauses)))
         found: set[int] = set()
         words = self._words
         j = bisect.bisect_left(words, prefix)
@@ -129,10 +190,14 @@ class ClauseIndex:
         found: set[int] = set()
         for pattern in patterns:
             comp = compile_pattern(pattern)
-            if comp.prefixes is None:
-                candidates: Sequence[int] | set[int] = range(len(self.clauses))
+            candidates: Sequence[int] | set[int]
+            if comp.requirements is None:
+                candidates = range(len(self.clauses))
             else:
-                candidates = set().union(*(self._candidates(p) for p in comp.prefixes))
+                candidates = set()
+                for groups in comp.requirements:
+                    sets = sorted((self._group(g) for g in groups), key=len)
+                    candidates |= sets[0].intersection(*sets[1:])
             search = comp.regex.search
             found.update(i for i in candidates if i not in found and search(self.clauses[i].text))
         self._memo[key] = sorted(found)

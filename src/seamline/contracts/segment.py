@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 _BOUNDARY = re.compile(
+    r"(?=[ \t\n\u00a0])(?:"  # every boundary starts with white space (lets the scanner skip ahead)
     r"\n[ \t]*\n\s*"  # a blank line
     r"|(?<=[.;:])[ \t]*\n\s*"  # a line that ends a sentence
     r"|(?<=[A-Z][A-Z])[ \t]*\n\s*"  # a line that ends in capitals (a heading)
@@ -20,6 +21,7 @@ _BOUNDARY = re.compile(
     r"|\n(?=[ \t]*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]?|\([a-z]{1,4}\)|[A-Z]\.|#{1,6}|[-*\u2022])\s)"
     r"|[ \t\u00a0]{2,}"  # a run of spaces (PDF-to-text layout)
     r"|(?<=[^\d\s.][.;])[ \t]+(?=[A-Z(\"\u201c0-9])"  # a sentence end inside a line (not "1. Title")
+    r")"
 )
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:(?:section|article|clause)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$", re.I
@@ -67,13 +69,14 @@ def segment(text: str, *, min_chars: int = 40, max_chars: int = 2000) -> list[Cl
     clauses: list[Clause] = []
     section = ""
     pending: int | None = None  # start of short fragments waiting to be joined to the next piece
+    has_word = _WORD.search
     for start, end in pieces:
-        frag = text[start:end]
-        if not _WORD.search(frag):
+        if not has_word(text, start, end):
             continue
-        heading = _heading_of(frag) if end - start < min_chars * 2 else None
-        if heading is not None and pending is None:
-            section = heading
+        if pending is None and end - start < min_chars * 2:
+            heading = _heading_of(text[start:end])
+            if heading is not None:
+                section = heading
         if end - start < min_chars:
             if pending is None:
                 pending = start
