@@ -153,3 +153,21 @@ def test_contract_section_renders_quotes(kb: Any) -> None:
     assert quote in docx_plain
     if doc.contract.mislabel:
         assert doc.contract.mislabel.text in md
+
+
+def test_awkward_names_are_escaped_everywhere(kb: Any) -> None:
+    from seamline.report import build_document
+    from seamline.situation import load_situation
+
+    situation = load_situation(SITUATIONS[0], kb.criterion_ids)
+    name = 'Bob\'s "MVP" </style><script>x</script> & co'
+    doc = build_document(situation.model_copy(update={"name": name}), kb, trials=200, seed=1)
+    html = render(doc, "html").decode()
+    checker = check_html(html)
+    assert checker.errors == [] and "script" not in checker.tags
+    assert name in " ".join(checker.text)
+    text, _ = pdf_text(render(doc, "pdf"))
+    squeezed = "".join(text.split())
+    assert "".join(f"Engagement decision: {name}".split()) in squeezed  # the title
+    assert "".join(f"{name} page 1 of".split()) in squeezed  # the footer (a CSS string)
+    assert name in docx_text(render(doc, "docx"))[0]

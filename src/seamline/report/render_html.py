@@ -47,6 +47,14 @@ def _fill(text: str) -> Any:
     return out + escape(text[pos:])
 
 
+def css_string(text: str) -> Any:
+    """``text`` as a quoted CSS string that cannot end the string or the <style> element."""
+    from markupsafe import Markup
+
+    escaped = "".join(c if c.isalnum() or c in " .,:;!?()-_/" else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{escaped}"')
+
+
 def render_html(doc: DecisionDocument, *, pdf: bool = False) -> str:
     numbers = fmt.source_numbers(doc)
 
@@ -68,5 +76,6 @@ def render_html(doc: DecisionDocument, *, pdf: bool = False) -> str:
         number=fmt.number,
         charts=charts,
         fill=_fill,
+        footer=css_string(doc.situation_name),
         source_text=lambda i: fmt.source_text(doc, i),
     )
