@@ -129,6 +129,14 @@ class DecisionStore:
                 raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
             return _record(row)
 
+    def updated_at(self, decision_id: int) -> datetime:
+        """When a decision last changed (a light query: lets callers reuse what they drew from it)."""
+        with self._session() as session:
+            value = session.scalar(select(DecisionRow.updated_at).where(DecisionRow.id == decision_id))
+            if value is None:
+                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+            return _aware(value)
+
     def list(self) -> list[DecisionRecord]:
         with self._session() as session:
             rows = session.scalars(

@@ -43,10 +43,8 @@ def cost_chart(cost: dict[str, Any], names: dict[str, str]) -> str:
                 comps.append(k)
     label_w, width, row_h, top = 170, 720, 34, 30
     plot_w = width - label_w - 20
-    height = top + row_h * len(models) + 60
     xmax = _nice_max(max(max(m["p90"], sum(m["components"].values())) for _, m in models))
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="cost-title">',
         f'<title id="cost-title">Total cost over {cost["horizon_months"]} months: mean by component, '
         "P10 to P90 range</title>",
     ]
@@ -107,11 +105,12 @@ def cost_chart(cost: dict[str, Any], names: dict[str, str]) -> str:
         if lx > width - 120:
             lx, ly = 10.0, ly + 18
     parts.append(
-        f'<text x="10" y="{ly + 22}" class="axis">Bars: mean cost by component. '
+        f'<text x="10" y="{ly + 26}" class="axis">Bars: mean cost by component. '
         "Black line: P10 to P90; circle: P50.</text>"
     )
-    parts.append("</svg>")
-    return "".join(parts)
+    height = ly + 36
+    head = f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="cost-title">'
+    return head + "".join(parts) + "</svg>"
 
 
 def cumulative_chart(cost: dict[str, Any], names: dict[str, str]) -> str:

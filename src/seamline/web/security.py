@@ -35,7 +35,7 @@ class UploadTooLarge(UploadError):
 def csrf_token(request: Request) -> str:
     """The session's token: the cookie's value, or a new one (stored on the request for the response)."""
     token = getattr(request.state, "csrf", None) or request.cookies.get(CSRF_COOKIE)
-    if not token or len(token) < 32:
+    if not token or len(token) < 32 or not token.replace("-", "").replace("_", "").isalnum():
         token = secrets.token_urlsafe(32)
     request.state.csrf = token
     return str(token)

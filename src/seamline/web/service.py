@@ -61,6 +61,8 @@ class Service:
         self.knowledge: Path | None = settings.knowledge
         self.kb: KnowledgeBase = load_knowledge(settings.knowledge)
         self._advice = _LRU(512)
+        self._advice_bytes = _LRU(512)
+        self.fragments = _LRU(256)  # rendered results of saved decisions, keyed by id and update time
         self._outputs = _LRU(64)
 
     # ------------------------------------------------------------------ inputs
@@ -119,6 +121,17 @@ class Service:
             hit = advise(situation, self.kb).to_json()
             self._advice.put(key, hit)
         return dict(hit)
+
+    def cached_advice(self, data: Any) -> tuple[str, bytes | None]:
+        """(key, the JSON answer already computed for exactly these answers, or None)."""
+        key = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+        return key, self._advice_bytes.get(key)
+
+    def advise_bytes(self, key: str, data: Any) -> bytes:
+        """The advice as JSON bytes (validated, computed and memoised under ``key``)."""
+        body = json.dumps(self.advise(self.parse(data)), separators=(",", ":")).encode()
+        self._advice_bytes.put(key, body)
+        return body
 
     def cost(
         self,

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from seamline.errors import Problem, SeamlineError
 from seamline.store import DecisionStore
@@ -69,9 +70,12 @@ def _require_json(request: Request) -> None:
 
 
 @router.post("/advise", summary="Rank the engagement models for a situation")
-def advise(request: Request, situation: SituationBody) -> dict[str, Any]:
+async def advise(request: Request, situation: SituationBody) -> Response:
     service = _service(request)
-    return service.advise(service.parse(situation))
+    key, body = service.cached_advice(situation)
+    if body is None:  # compute off the event loop; repeated answers are served from memory
+        body = await run_in_threadpool(service.advise_bytes, key, situation)
+    return Response(body, media_type="application/json")
 
 
 @router.post("/cost", summary="Total cost of every model over a horizon, with P10-P90")

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from seamline.errors import SeamlineError, SituationError
 from seamline.situation import Situation
 from seamline.store import DecisionRecord, DecisionStore
 from seamline.web.app import render
-from seamline.web.security import check_csrf
+from seamline.web.security import check_csrf, csrf_token, set_csrf_cookie
 from seamline.web.service import Service, flat_values
 from seamline.web.views import REPORT_FORMATS, report_available, results_view
 
 router = APIRouter(include_in_schema=False)
+PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"  # stands for the session's token in cached pages
 
 
 def _service(request: Request) -> Service:
@@ -152,12 +155,16 @@ def _save(request: Request, situation: Situation, decision_id: int | None = None
 def _results_page(
     request: Request, situation: dict[str, Any], outputs: dict[str, Any], decision: DecisionRecord | None
 ) -> HTMLResponse:
-    view = results_view(_service(request), outputs)
+    service = _service(request)
+    view = results_view(service, outputs)
+    body = Markup(
+        request.app.state.templates.env.get_template("_results_body.html").render(**view, service=service)
+    )
     return render(
         request,
         "results.html",
         {
-            **view,
+            "body": body,
             "situation": situation,
             "decision": decision,
             "values": flat_values(situation),
@@ -175,8 +182,21 @@ def list_decisions(request: Request) -> HTMLResponse:
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
 def open_decision(request: Request, decision_id: int) -> HTMLResponse:
-    record = _store(request).get(decision_id)
-    return _results_page(request, record.situation, record.outputs, record)
+    """A saved decision, drawn from its stored outputs only. The page depends on nothing else but the
+    session's CSRF token, so it is rendered once per version of the decision and kept in memory."""
+    service, store = _service(request), _store(request)
+    key = f"{decision_id}:{store.updated_at(decision_id).isoformat()}"
+    html = service.fragments.get(key)
+    if html is None:
+        record = store.get(decision_id)
+        request.state.csrf = PLACEHOLDER
+        response = _results_page(request, record.situation, record.outputs, record)
+        html = bytes(response.body).decode()
+        service.fragments.put(key, html)
+        request.state.csrf = None
+    response = HTMLResponse(html.replace(PLACEHOLDER, csrf_token(request)))
+    set_csrf_cookie(request, response, request.app.state.settings.secure_cookies)
+    return response
 
 
 @router.get("/decisions/{decision_id}/edit", response_class=HTMLResponse)

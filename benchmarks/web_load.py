@@ -1,0 +1,175 @@
+"""Load benchmark of the web app on loopback: N concurrent clients for a bounded time.
+
+Starts ``seamline serve`` (a temporary SQLite database, no examples) as a separate process, saves one
+decision, then drives ``POST /api/v1/advise`` (cycling through the example situations) and the saved
+decision's results page ``GET /decisions/{id}``. Prints requests/s and p50/p99 latency per target.
+
+    .venv/bin/python benchmarks/web_load.py [--clients 50] [--seconds 10] [--max-requests 20000]
+
+Loopback only; every run is bounded by --seconds and --max-requests. The load generator shares the
+machine with the server, so the figures are a lower bound for a dedicated server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def situations() -> list[dict[str, Any]]:
+    out = []
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "stage" in data and "work" in data:
+            out.append(data)
+    return out
+
+
+def request_bytes(method: str, path: str, port: int, body: Any) -> bytes:
+    payload = json.dumps(body).encode() if body is not None else b""
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: keep-alive\r\n"
+    if body is not None:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+    return (head + "\r\n").encode() + payload
+
+
+async def one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes) -> int:
+    """Send one request on a kept-alive connection and read the whole answer; returns the status."""
+    writer.write(raw)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+    return status
+
+
+async def drive(
+    port: int, method: str, path: str, bodies: list[Any], clients: int, seconds: float, max_requests: int
+) -> dict[str, float]:
+    """A small keep-alive HTTP/1.1 client (lighter than a general client, so the server gets the CPU)."""
+    latencies: list[float] = []
+    errors = 0
+    raws = [request_bytes(method, path, port, b) for b in bodies] or [request_bytes(method, path, port, None)]
+    start = time.perf_counter()
+    stop = start + seconds
+
+    async def worker(k: int) -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        i = k
+        try:
+            while time.perf_counter() < stop and len(latencies) + errors < max_requests:
+                raw = raws[i % len(raws)]
+                i += clients
+                t0 = time.perf_counter()
+                status = await one(reader, writer, raw)
+                dt = time.perf_counter() - t0
+                if status == 200:
+                    latencies.append(dt)
+                else:
+                    errors += 1
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(worker(k) for k in range(clients)))
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+
+    def pct(q: float) -> float:
+        return (
+            latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else float("nan")
+        )
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": pct(0.50),
+        "p99_ms": pct(0.99),
+        "max_ms": latencies[-1] * 1000 if latencies else float("nan"),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--max-requests", type=int, default=20_000)
+    ap.add_argument("--warmup", type=float, default=2.0)
+    args = ap.parse_args()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "SEAMLINE_DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
+        seamline = Path(sys.executable).with_name("seamline")
+        server = subprocess.Popen(
+            [str(seamline), "serve", "--port", str(port), "--no-examples"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    httpx.get(base + "/api/v1/decisions", timeout=1)
+                    break
+                except httpx.TransportError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise SystemExit(
+                            f"the server did not start: {server.stderr.read().decode()}"
+                        ) from None
+                    time.sleep(0.2)
+            bodies = situations()
+            saved = httpx.post(base + "/api/v1/decisions", json={"situation": bodies[0]}, timeout=60).json()
+            targets = [
+                ("POST /api/v1/advise", "POST", "/api/v1/advise", bodies),
+                ("GET results page", "GET", f"/decisions/{saved['id']}", []),
+            ]
+            print(
+                f"web load: {args.clients} concurrent clients, {args.seconds:.0f} s per target (loopback, "
+                f"{os.cpu_count()} CPUs shared by server and clients)"
+            )
+            for label, method, path, b in targets:
+                asyncio.run(drive(port, method, path, b, args.clients, args.warmup, args.max_requests))
+                r = asyncio.run(drive(port, method, path, b, args.clients, args.seconds, args.max_requests))
+                print(
+                    f"  {label:22s} {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms"
+                    f"  p99 {r['p99_ms']:6.1f} ms  max {r['max_ms']:6.1f} ms"
+                    f"  ({r['requests']} ok, {r['errors']} errors)"
+                )
+                print("  json: " + json.dumps({"target": label, **{k: round(v, 2) for k, v in r.items()}}))
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+if __name__ == "__main__":
+    main()
