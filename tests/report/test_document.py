@@ -103,6 +103,7 @@ def test_undetermined_situation_gives_a_document_without_a_brief(kb: Any) -> Non
 
 
 def test_contract_findings_are_quoted(kb: Any) -> None:
+    from seamline.contracts.catalogue import load_checklist
     from seamline.contracts.check import check_contract
 
     report = check_contract(FIXTURES / "mislabelled_managed_services.txt")
@@ -111,6 +112,7 @@ def test_contract_findings_are_quoted(kb: Any) -> None:
     k = doc.contract
     assert k is not None
     assert k.claimed == report.claimed and k.detected == report.detected.model
+    assert k.detected_name == kb.models[report.detected.model].name
     assert (k.mislabel is None) == (report.mislabel is None)
     present = [f for f in k.findings if f.status == "present"]
     assert present and all(f.quotes for f in present)
@@ -119,4 +121,5 @@ def test_contract_findings_are_quoted(kb: Any) -> None:
     for f in present:
         for q in f.quotes:
             assert q.rstrip("…") in flat, "a quote must be the contract's own words"
-    assert set(k.missing) == set(report.missing_for_detected_model)
+    names = {i.id: i.name for i in load_checklist().items}
+    assert set(k.missing) == {names[i] for i in report.missing_for_detected_model}

@@ -169,20 +169,24 @@ class VendorBrief(_Frozen):
 
     def to_text(self) -> str:
         """The brief as plain text, ready to paste into an e-mail."""
-        lines = [self.title, "", self.ask, ""]
+        blocks = [[self.title], [self.ask]]
         if self.also_called:
-            lines += [f"Also called: {', '.join(self.also_called)}.", ""]
-        lines += [f"Who directs the work: {self.directs}.", f"Who owns the outcome: {self.owns_outcome}.", ""]
-        lines += [f"{label}: {value}" for label, value in self.facts] + [""]
-        for n in self.not_this:
-            lines.append(f"This is not {n.name.lower()}: {n.consequence}")
-        for item in self.needs:
-            lines += ["", item.heading, item.text]
+            blocks.append([f"Also called: {', '.join(self.also_called)}."])
+        blocks.append(
+            [f"Who directs the work: {self.directs}.", f"Who owns the outcome: {self.owns_outcome}."]
+        )
+        blocks.append([f"{label}: {value}" for label, value in self.facts])
+        if self.not_this:
+            blocks.append([f"This is not {n.name.lower()}: {n.consequence}" for n in self.not_this])
+        blocks += [[item.heading, item.text] for item in self.needs]
         if self.questions:
-            lines += ["", "Please answer these questions, with figures where you can:"]
-            lines += [f"{i}. {q.question}" for i, q in enumerate(self.questions, 1)]
+            blocks.append(
+                ["Please answer these questions, with figures where you can:"]
+                + [f"{i}. {q.question}" for i, q in enumerate(self.questions, 1)]
+            )
         if self.contract_terms:
-            lines += ["", "The contract will need to cover: " + "; ".join(self.contract_terms) + "."]
+            blocks.append(["The contract will need to cover: " + "; ".join(self.contract_terms) + "."])
+        lines = [line for block in blocks for line in [*block, ""]][:-1]
         return "\n".join(lines) + "\n"
 
 

@@ -150,6 +150,8 @@ class ContractSection(_Frozen):
     title: str
     claimed: str | None
     detected: str | None
+    claimed_name: str | None
+    detected_name: str | None
     confidence: float
     reason: str
     mislabel: Cited | None
@@ -267,7 +269,7 @@ def build_document(
         checklist_model=focus,
         checklist=_checklist(kb, focus),
         contract=(
-            _contract(contract_report, defaults.evidence_quotes.value, defaults.quote_chars.value)
+            _contract(contract_report, kb, defaults.evidence_quotes.value, defaults.quote_chars.value)
             if contract_report is not None
             else None
         ),
@@ -443,12 +445,18 @@ def _quote(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _contract(report: ContractReport, n_quotes: int, limit: int) -> ContractSection:
+def _contract(report: ContractReport, kb: KnowledgeBase, n_quotes: int, limit: int) -> ContractSection:
+    from seamline.contracts.catalogue import load_checklist
+
     mislabel = report.mislabel
+    names = {m.id: m.name for m in kb.models.values()}
+    items = {i.id: i.name for i in load_checklist(kb.root).items}
     return ContractSection(
         title=report.title or (report.path or "contract"),
         claimed=report.claimed,
         detected=report.detected.model,
+        claimed_name=names.get(report.claimed or ""),
+        detected_name=names.get(report.detected.model or ""),
         confidence=report.detected.confidence,
         reason=report.detected.reason,
         mislabel=Cited(text=mislabel.text, source=mislabel.source) if mislabel else None,
@@ -465,7 +473,7 @@ def _contract(report: ContractReport, n_quotes: int, limit: int) -> ContractSect
             for f in report.findings
             if f.required_for_detected_model or f.status != "missing"
         ),
-        missing=tuple(report.missing_for_detected_model),
+        missing=tuple(items.get(i, i) for i in report.missing_for_detected_model),
     )
 
 

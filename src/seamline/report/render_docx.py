@@ -195,8 +195,9 @@ def _contract(d: Any, doc: DecisionDocument, n: dict[str, int]) -> None:
     assert k is not None
     d.add_heading(f"{fmt.SECTIONS['contract']}: {k.title}", level=1)
     lines = [
-        f"Claimed model: {k.claimed or 'not stated'}",
-        f"Detected model: {k.detected or 'none'} (confidence {k.confidence:.2f}; {k.reason})",
+        f"Claimed model: {k.claimed_name or k.claimed or 'not stated'}",
+        f"Detected model: {k.detected_name or k.detected or 'none'} "
+        f"(confidence {k.confidence:.2f}; {k.reason})",
     ]
     if k.mislabel:
         lines.append(f"Mislabel: {k.mislabel.text} {fmt.cite(n, k.mislabel.source)}")

@@ -137,8 +137,11 @@ def _contract(doc: DecisionDocument, n: dict[str, int]) -> list[str]:
     k = doc.contract
     assert k is not None
     out = [f"## {fmt.SECTIONS['contract']}: {k.title}", ""]
-    out.append(f"- Claimed model: {k.claimed or 'not stated'}")
-    out.append(f"- Detected model: {k.detected or 'none'} (confidence {k.confidence:.2f}; {k.reason})")
+    out.append(f"- Claimed model: {k.claimed_name or k.claimed or 'not stated'}")
+    out.append(
+        f"- Detected model: {k.detected_name or k.detected or 'none'} "
+        f"(confidence {k.confidence:.2f}; {k.reason})"
+    )
     if k.mislabel:
         out.append(f"- **Mislabel**: {k.mislabel.text} {fmt.cite(n, k.mislabel.source)}")
     if k.missing:
