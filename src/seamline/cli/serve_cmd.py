@@ -32,6 +32,7 @@ def serve(
     from seamline.settings import Settings
     from seamline.web.app import create_app
 
+    _check_port(host, port)
     overrides: dict[str, object] = {"database_url": database_url}
     if no_examples:
         overrides["load_examples"] = False
@@ -42,3 +43,22 @@ def serve(
     console.print(f"database: {web.state.store.engine.url.render_as_string(hide_password=True)}")
     console.print("press Ctrl+C to stop")
     uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse early, with a clear message, when the address is taken or cannot be used."""
+    import socket
+
+    from seamline.errors import SeamlineError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise SeamlineError(
+            f"--host/--port: cannot listen on {host}:{port} ({exc.strerror or exc}); "
+            "expected a free port (try --port 8001)"
+        ) from None

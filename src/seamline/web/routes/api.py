@@ -268,8 +268,13 @@ def report_response(request: Request, decision_id: int, fmt: str) -> Response:
         raise SeamlineError("report: decision documents are not available in this installation") from None
     service = _service(request)
     situation = service.parse(record.situation, f"decision {decision_id}")
-    settings = service.settings
-    document = build_document(situation, service.kb, trials=settings.cost_trials, seed=settings.cost_seed)
+    used = record.outputs.get("settings", {})  # the trials and seed the saved figures were computed with
+    document = build_document(
+        situation,
+        service.kb,
+        trials=int(used.get("trials", service.settings.cost_trials)),
+        seed=int(used.get("seed", service.settings.cost_seed)),
+    )
     body = render(document, fmt)
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in record.name)[:60] or "decision"
     return Response(
