@@ -127,3 +127,20 @@ def test_brief_for_contradictory_answers_is_exit_code_2(
     )
     code, _, err = run(["brief", str(bad)], capsys)
     assert code == 2 and "pass --model" in err
+
+
+def test_report_for_contradictory_answers_is_written_without_a_brief(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (EXAMPLES / "pre_seed_mvp.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "contradictory.yaml"
+    bad.write_text(
+        text.replace("technical_leadership: strong", "technical_leadership: none"), encoding="utf-8"
+    )
+    out = tmp_path / "decision.md"
+    code, stdout, err = run(["report", str(bad), "-o", str(out), *FAST], capsys)
+    assert code == 0
+    assert "undetermined" in stdout and "no vendor brief" in err
+    md = out.read_text(encoding="utf-8")
+    assert "No engagement model can be recommended" in md
+    assert "Request for proposal" not in md

@@ -68,6 +68,7 @@ class RankRow(_Frozen):
     score: float
     verdict: str
     pricing_variant: str | None
+    pricing_name: str | None
     reasons: tuple[ReasonRow, ...]
 
 
@@ -259,7 +260,7 @@ def build_document(
         summary=_summary(rec, cost, kb, situation.name),
         situation=situation_rows,
         models=tuple(names.items()),
-        ranking=_ranking(rec, defaults.reasons_per_model.value),
+        ranking=_ranking(rec, kb, defaults.reasons_per_model.value),
         comparison=_comparison(kb),
         cost=_cost_section(cost, defaults.sensitivity_rows.value),
         seams=_seam_rows(seam_map, kb, names),
@@ -330,7 +331,7 @@ def _summary(rec: Recommendation, cost: CostComparison, kb: KnowledgeBase, name:
     return text
 
 
-def _ranking(rec: Recommendation, per_model: int) -> tuple[RankRow, ...]:
+def _ranking(rec: Recommendation, kb: KnowledgeBase, per_model: int) -> tuple[RankRow, ...]:
     rows = []
     for i, r in enumerate(rec.ranking, 1):
         reasons = r.reasons if r.model == rec.recommended else r.reasons[:per_model]
@@ -342,6 +343,10 @@ def _ranking(rec: Recommendation, per_model: int) -> tuple[RankRow, ...]:
                 score=r.score,
                 verdict=r.verdict,
                 pricing_variant=r.pricing_variant,
+                pricing_name=next(
+                    (v.name for v in kb.models[r.model].pricing_variants if v.id == r.pricing_variant),
+                    r.pricing_variant,
+                ),
                 reasons=tuple(ReasonRow(text=x.text, effect=x.effect, source=x.source) for x in reasons),
             )
         )

@@ -87,7 +87,7 @@ def render_docx(doc: DecisionDocument) -> bytes:
         d,
         ["#", "Model", "Score", "Verdict", "Pricing"],
         [
-            [str(r.rank), r.name, f"{r.score:.2f}", fmt.VERDICT[r.verdict], r.pricing_variant or ""]
+            [str(r.rank), r.name, f"{r.score:.2f}", fmt.VERDICT[r.verdict], r.pricing_name or ""]
             for r in doc.ranking
         ],
     )

@@ -31,7 +31,7 @@ def render_md(doc: DecisionDocument) -> str:
     out += _table(
         ["#", "Model", "Score", "Verdict", "Pricing"],
         [
-            [r.rank, r.name, f"{r.score:.2f}", fmt.VERDICT[r.verdict], r.pricing_variant or ""]
+            [r.rank, r.name, f"{r.score:.2f}", fmt.VERDICT[r.verdict], r.pricing_name or ""]
             for r in doc.ranking
         ],
     )
