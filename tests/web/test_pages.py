@@ -199,3 +199,23 @@ def test_internal_errors_show_no_trace(client: Any, monkeypatch: pytest.MonkeyPa
     assert r.status_code == 500
     assert "secret internals" not in r.text and "Traceback" not in r.text
     assert r.json()["error"] == "SeamlineError"
+
+
+def test_pages_send_safety_headers(client: Any) -> None:
+    r = client.get("/")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+def test_editing_keeps_weights_the_form_does_not_ask(client: Any, situation: dict[str, Any]) -> None:
+    criterion = next(iter(load_knowledge().criteria))
+    did = client.post(
+        "/api/v1/decisions", json={"situation": {**situation, "weights": {criterion: 3.0}}}
+    ).json()["id"]
+    form = form_of(situation)
+    form["work.engineers"] = "5"
+    r = client.post(f"/decisions/{did}", data={**form, "csrf_token": token(client)}, follow_redirects=False)
+    assert r.status_code == 303
+    saved = client.get(f"/api/v1/decisions/{did}").json()["situation"]
+    assert saved["weights"] == {criterion: 3.0} and saved["work"]["engineers"] == 5

@@ -33,7 +33,7 @@ def _nice_max(value: float) -> float:
     return value
 
 
-def cost_chart(cost: dict[str, Any], names: dict[str, str]) -> str:
+def cost_chart(cost: dict[str, Any], names: dict[str, str], uid: str = "cost") -> str:
     """Per model: stacked mean components as a bar, with the P10-P90 range and P50 drawn over it."""
     models = list(cost["models"].items())
     comps: list[str] = []
@@ -45,7 +45,7 @@ def cost_chart(cost: dict[str, Any], names: dict[str, str]) -> str:
     plot_w = width - label_w - 20
     xmax = _nice_max(max(max(m["p90"], sum(m["components"].values())) for _, m in models))
     parts = [
-        f'<title id="cost-title">Total cost over {cost["horizon_months"]} months: mean by component, '
+        f'<title id="{uid}-title">Total cost over {cost["horizon_months"]} months: mean by component, '
         "P10 to P90 range</title>",
     ]
     for i in range(5):
@@ -109,7 +109,7 @@ def cost_chart(cost: dict[str, Any], names: dict[str, str]) -> str:
         "Black line: P10 to P90; circle: P50.</text>"
     )
     height = ly + 36
-    head = f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="cost-title">'
+    head = f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{uid}-title">'
     return head + "".join(parts) + "</svg>"
 
 

@@ -12,7 +12,7 @@ from seamline.web.service import Service
 REPORT_FORMATS = ("html", "md", "docx", "pdf")
 
 
-def results_view(service: Service, outputs: dict[str, Any]) -> dict[str, Any]:
+def results_view(service: Service, outputs: dict[str, Any], uid: str = "cost") -> dict[str, Any]:
     """Everything the results template needs, computed from a decision's stored outputs only."""
     names = {m["id"]: m["name"] for m in outputs["criteria"]["models"]}
     rec = outputs["recommendation"]
@@ -40,7 +40,7 @@ def results_view(service: Service, outputs: dict[str, Any]) -> dict[str, Any]:
         "top": rec["ranking"][0] if rec["ranking"] else None,
         "cost": cost,
         "cost_rows": [(mid, cost["models"][mid]) for mid in order if mid in cost["models"]],
-        "cost_svg": Markup(charts.cost_chart(cost, names)),
+        "cost_svg": Markup(charts.cost_chart(cost, names, uid)),
         "cumulative_svg": Markup(charts.cumulative_chart(cost, names)),
         "seam_models": seam_models,
         "role_names": role_names,

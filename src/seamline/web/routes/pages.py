@@ -91,8 +91,9 @@ async def live_fragment(request: Request) -> HTMLResponse:
 
 
 async def _situation_from_form(
-    request: Request,
+    request: Request, keep: dict[str, Any] | None = None
 ) -> tuple[Situation | None, dict[str, Any], SeamlineError | None]:
+    """The situation the form describes; ``keep`` adds what the form does not ask (weights, costs)."""
     form = await request.form()
     check_csrf(request, form)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -109,7 +110,8 @@ async def _situation_from_form(
                 f"questionnaire: {len(missing)} question(s) not answered: {labels}",
                 [Problem(m, "please answer this question") for m in missing],
             )
-        return service.parse(data, "questionnaire"), values, None
+        extra = {k: v for k, v in (keep or {}).items() if k in ("weights", "costs") and v is not None}
+        return service.parse({**data, **extra}, "questionnaire"), values, None
     except SeamlineError as exc:
         return None, values, exc
 
@@ -214,7 +216,7 @@ def edit_decision(request: Request, decision_id: int) -> HTMLResponse:
 @router.post("/decisions/{decision_id}", response_class=HTMLResponse)
 async def update_decision(request: Request, decision_id: int) -> Response:
     record = _store(request).get(decision_id)
-    situation, values, error = await _situation_from_form(request)
+    situation, values, error = await _situation_from_form(request, keep=record.situation)
     if situation is None:
         return _questionnaire(
             request,
@@ -272,7 +274,7 @@ def compare(request: Request, a: int | None = None, b: int | None = None) -> HTM
                 {
                     "decision": record,
                     "values": flat_values(record.situation),
-                    **results_view(service, record.outputs),
+                    **results_view(service, record.outputs, f"cost-{rid}"),
                 }
             )
     return render(request, "compare.html", {"decisions": decisions, "pair": pair, "a": a, "b": b})
