@@ -219,3 +219,15 @@ def test_editing_keeps_weights_the_form_does_not_ask(client: Any, situation: dic
     assert r.status_code == 303
     saved = client.get(f"/api/v1/decisions/{did}").json()["situation"]
     assert saved["weights"] == {criterion: 3.0} and saved["work"]["engineers"] == 5
+
+
+def test_preview_results_then_save_from_the_preview(client: Any, situation: dict[str, Any]) -> None:
+    r = client.post("/results", data={**form_of(situation), "csrf_token": token(client)})
+    assert r.status_code == 200 and "Save this decision" in r.text
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', r.text))
+    assert hidden["work.scope"] == situation["work"]["scope"]
+    assert hidden["preferences.ip_in_house"] == "true"
+    r = client.post("/decisions", data=hidden, follow_redirects=False)
+    assert r.status_code == 303
+    saved = client.get("/api/v1/decisions").json()["decisions"]
+    assert [d["name"] for d in saved] == [situation["name"]]

@@ -238,6 +238,16 @@ class Service:
             groups.append({"title": title, "questions": items})
         return groups
 
+    def answer_label(self, path: str, value: Any) -> str:
+        """An answer as the questionnaire words it (``pre_seed`` -> "Pre-seed / MVP")."""
+        if value is None:
+            return "–"
+        q = self.kb.questions.get(path)
+        for option in q.options if q else ():
+            if _fmt(option.value) == _fmt(value):
+                return option.label
+        return str(value)
+
     def model_name(self, model_id: str | None) -> str:
         if model_id and model_id in self.kb.models:
             return self.kb.models[model_id].name
