@@ -101,6 +101,7 @@ class CostRow(_Frozen):
 class SensitivityRow(_Frozen):
     name: str
     model: str
+    model_name: str
     low_total: float
     high_total: float
     swing: float
@@ -388,6 +389,7 @@ def _cost_section(cost: CostComparison, n_sensitivity: int) -> CostSection:
         SensitivityRow(
             name=s.name,
             model=s.model,
+            model_name=cost.models[s.model].name if s.model in cost.models else s.model,
             low_total=s.low_total,
             high_total=s.high_total,
             swing=s.swing,

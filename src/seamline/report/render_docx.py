@@ -134,7 +134,7 @@ def render_docx(doc: DecisionDocument) -> bytes:
             d,
             ["Input", "Model", "Total at low", "Total at high", "Source"],
             [
-                [s.name, s.model, fmt.money(s.low_total), fmt.money(s.high_total), fmt.cite(n, s.source)]
+                [s.name, s.model_name, fmt.money(s.low_total), fmt.money(s.high_total), fmt.cite(n, s.source)]
                 for s in c.sensitivity
             ],
         )

@@ -75,7 +75,7 @@ def render_md(doc: DecisionDocument) -> str:
         out += _table(
             ["Input", "Model", "Total at low", "Total at high", "Source"],
             [
-                [s.name, s.model, fmt.money(s.low_total), fmt.money(s.high_total), fmt.cite(n, s.source)]
+                [s.name, s.model_name, fmt.money(s.low_total), fmt.money(s.high_total), fmt.cite(n, s.source)]
                 for s in c.sensitivity
             ],
         )
