@@ -74,16 +74,20 @@ def _try(
     other = evaluate(situation.with_answer(path, value), kb)
     if other.recommended == current.recommended:
         return None
-    shown = _show(value)
+    question = kb.questions[path]
+    answer = f'If "{question.label}" were "{_show(kb, path, value)}" instead of "{_show(kb, path, now)}"'
     if other.recommended is None:
-        text = f"If {path} were {shown}, the answers would contradict each other and no model would fit."
+        text = f"{answer}, the answers would contradict each other and no model would fit."
     else:
-        name = kb.models[other.recommended].name
-        text = f"If {path} were {shown} (now {_show(now)}), the top model would be {name}."
+        text = f"{answer}, the top model would be {kb.models[other.recommended].name}."
     return Change(field=path, value=value, recommended=other.recommended, current=now, text=text)
 
 
-def _show(value: Any) -> str:
+def _show(kb: KnowledgeBase, path: str, value: Any) -> str:
+    """An answer as the questionnaire words it (the option's label), else the value itself."""
+    for option in kb.questions[path].options:
+        if option.value == value:
+            return option.label
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
