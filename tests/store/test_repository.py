@@ -107,8 +107,40 @@ def test_migrations_are_idempotent_and_create_the_tables(database: tuple[str, st
     names = set(inspect(engine).get_table_names())
     assert {"decisions", "app_meta", "alembic_version"} <= names
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
     engine.dispose()
+
+
+def test_upgrading_an_older_database_keeps_its_decisions(database: tuple[str, str | None]) -> None:
+    url, schema = database
+    engine = make_engine(url, schema=schema)
+    migrate(engine, "0001")
+    assert "contract" not in {c["name"] for c in inspect(engine).get_columns("decisions")}
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO decisions (name, created_at, updated_at, knowledge_version, status, top_model,"
+                " situation, outputs) VALUES ('Old one', :t, :t, 'v0', 'recommended', 'in_house', '{}', '{}')"
+            ),
+            {"t": "2025-01-01 00:00:00"},
+        )
+    migrate(engine)
+    store = DecisionStore(engine)
+    [old] = store.list()
+    assert old.name == "Old one" and old.contract is None
+    assert store.attach_contract(old.id, {"detected": {"model": "staff_augmentation"}}).contract
+    engine.dispose()
+
+
+def test_attach_contract_is_kept_and_copied(store: DecisionStore) -> None:
+    saved = store.create(**_fields())
+    report = {"claimed": None, "detected": {"model": "managed_services"}, "findings": []}
+    attached = store.attach_contract(saved.id, report)
+    assert store.get(saved.id).contract == report and attached.updated_at >= saved.updated_at
+    assert store.duplicate(saved.id).contract == report
+    assert store.attach_contract(saved.id, None).contract is None
+    with pytest.raises(NotFoundError):
+        store.attach_contract(9999, report)
 
 
 def test_meta_values(store: DecisionStore) -> None:

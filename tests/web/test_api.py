@@ -147,3 +147,17 @@ def test_openapi_and_docs_are_served_offline(client: Any) -> None:
     page = client.get("/docs").text
     assert "/api/v1/advise" in page
     assert "cdn" not in page.lower() and "https://" not in page
+
+
+def test_contract_kept_with_a_decision(client: Any, situation: dict[str, Any]) -> None:
+    did = client.post("/api/v1/decisions", json={"situation": situation}).json()["id"]
+    r = client.post(f"/api/v1/decisions/{did}/contract", json={"text": CONTRACT})
+    assert r.status_code == 200, r.text
+    kept = r.json()["contract"]
+    assert kept == client.post("/api/v1/check", json={"text": CONTRACT}).json()
+    assert client.get(f"/api/v1/decisions/{did}").json()["contract"] == kept
+    page = client.get(f"/decisions/{did}").text
+    assert 'data-testid="contract-summary"' in page
+    assert client.delete(f"/api/v1/decisions/{did}/contract").json()["contract"] is None
+    assert 'data-testid="contract-summary"' not in client.get(f"/decisions/{did}").text
+    assert client.post("/api/v1/decisions/999/contract", json={"text": CONTRACT}).status_code == 404

@@ -231,3 +231,21 @@ def test_preview_results_then_save_from_the_preview(client: Any, situation: dict
     assert r.status_code == 303
     saved = client.get("/api/v1/decisions").json()["decisions"]
     assert [d["name"] for d in saved] == [situation["name"]]
+
+
+def test_contract_upload_kept_with_a_decision(client: Any, situation: dict[str, Any]) -> None:
+    did = _save(client, situation)
+    text = "STAFF AUGMENTATION AGREEMENT\n\n1. The engineers work under the Client's daily direction.\n"
+    r = client.post(
+        "/contracts",
+        data={"csrf_token": token(client, "/contracts"), "decision": str(did)},
+        files={"file": ("sow.txt", text.encode(), "text/plain")},
+    )
+    assert r.status_code == 200 and "Kept with" in r.text
+    assert client.get(f"/api/v1/decisions/{did}").json()["contract"]["path"] == "sow.txt"
+    r = client.post(
+        "/contracts",
+        data={"csrf_token": token(client, "/contracts"), "decision": "999"},
+        files={"file": ("sow.txt", text.encode(), "text/plain")},
+    )
+    assert r.status_code == 404 and "no saved decision" in r.text

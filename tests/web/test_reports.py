@@ -34,3 +34,12 @@ def test_report_errors(client: Any, saved: int) -> None:
     r = client.get(f"/api/v1/decisions/{saved}/report?format=odt")
     assert r.status_code == 400 and r.json()["problems"][0]["where"] == "format"
     assert client.get("/api/v1/decisions/999/report?format=md").status_code == 404
+
+
+def test_report_includes_the_kept_contract_check(client: Any, saved: int) -> None:
+    text = "MANAGED SERVICES AGREEMENT FOR PAYMENTS OPS\n\n1. The Provider runs the support desk under SLA.\n"
+    before = client.get(f"/decisions/{saved}/report.md").text
+    assert client.post(f"/api/v1/decisions/{saved}/contract", json={"text": text}).status_code == 200
+    after = client.get(f"/decisions/{saved}/report.md").text
+    assert "MANAGED SERVICES AGREEMENT FOR PAYMENTS OPS" in after
+    assert "MANAGED SERVICES AGREEMENT FOR PAYMENTS OPS" not in before

@@ -61,7 +61,7 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
     return engine
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the database to the newest schema (Alembic ``upgrade head``), in one transaction."""
     from alembic import command
     from alembic.config import Config
@@ -71,7 +71,7 @@ def migrate(engine: Engine) -> None:
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
     except SQLAlchemyError as exc:
         where = engine.url.render_as_string(hide_password=True)
         cause = getattr(exc, "orig", None) or exc

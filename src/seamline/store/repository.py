@@ -34,6 +34,7 @@ class DecisionRecord(BaseModel):
     top_model: str | None
     situation: dict[str, Any]
     outputs: dict[str, Any]
+    contract: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -47,7 +48,12 @@ class DecisionRecord(BaseModel):
         }
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.summary(), "situation": self.situation, "outputs": self.outputs}
+        return {
+            **self.summary(),
+            "situation": self.situation,
+            "outputs": self.outputs,
+            "contract": self.contract,
+        }
 
 
 def _now() -> datetime:
@@ -69,6 +75,7 @@ def _record(row: DecisionRow) -> DecisionRecord:
         top_model=row.top_model,
         situation=row.situation,
         outputs=row.outputs,
+        contract=row.contract,
     )
 
 
@@ -105,6 +112,7 @@ class DecisionStore:
         status: str,
         top_model: str | None,
         outputs: dict[str, Any],
+        contract: dict[str, Any] | None = None,
     ) -> DecisionRecord:
         now = _now()
         row = DecisionRow(
@@ -116,6 +124,7 @@ class DecisionStore:
             top_model=top_model,
             situation=situation,
             outputs=outputs,
+            contract=contract,
         )
         with self._session() as session, session.begin():
             session.add(row)
@@ -197,7 +206,19 @@ class DecisionStore:
             status=original.status,
             top_model=original.top_model,
             outputs=original.outputs,
+            contract=original.contract,
         )
+
+    def attach_contract(self, decision_id: int, report: dict[str, Any] | None) -> DecisionRecord:
+        """Keep a contract check with the decision (None detaches it)."""
+        with self._session() as session, session.begin():
+            row = session.get(DecisionRow, decision_id)
+            if row is None:
+                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+            row.contract = report
+            row.updated_at = _now()
+            session.flush()
+            return _record(row)
 
     def delete(self, decision_id: int) -> None:
         with self._session() as session, session.begin():

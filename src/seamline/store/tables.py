@@ -28,6 +28,7 @@ class DecisionRow(Base):
     top_model: Mapped[str | None] = mapped_column(String(64), nullable=True)
     situation: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     outputs: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    contract: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # an attached contract check
 
 
 class MetaRow(Base):

@@ -122,6 +122,27 @@ def seams(request: Request, situation: SituationBody) -> dict[str, Any]:
     },
 )
 async def check(request: Request) -> dict[str, Any]:
+    report = await _check_request(request)
+    return report.to_json()
+
+
+@router.post(
+    "/decisions/{decision_id}/contract",
+    summary="Check a contract and keep the check with a decision (body as for /check)",
+)
+async def attach_contract(request: Request, decision_id: int) -> dict[str, Any]:
+    store = _store(request)
+    store.get(decision_id)
+    report = await _check_request(request)
+    return store.attach_contract(decision_id, report.to_json()).to_json()
+
+
+@router.delete("/decisions/{decision_id}/contract", summary="Forget the contract check kept with a decision")
+def detach_contract(request: Request, decision_id: int) -> dict[str, Any]:
+    return _store(request).attach_contract(decision_id, None).to_json()
+
+
+async def _check_request(request: Request) -> Any:
     from seamline.web.routes.contracts import check_upload, read_upload, upload_limit
 
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -162,7 +183,7 @@ async def check(request: Request) -> dict[str, Any]:
     report, _ = check_upload(
         request, filename, data, claimed if isinstance(claimed, str) and claimed else None
     )
-    return report.to_json()
+    return report
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -269,9 +290,15 @@ def report_response(request: Request, decision_id: int, fmt: str) -> Response:
     service = _service(request)
     situation = service.parse(record.situation, f"decision {decision_id}")
     used = record.outputs.get("settings", {})  # the trials and seed the saved figures were computed with
+    contract = None
+    if record.contract:
+        from seamline.contracts.check import ContractReport
+
+        contract = ContractReport.model_validate(record.contract)
     document = build_document(
         situation,
         service.kb,
+        contract_report=contract,
         trials=int(used.get("trials", service.settings.cost_trials)),
         seed=int(used.get("seed", service.settings.cost_seed)),
     )

@@ -95,9 +95,31 @@ def _models(request: Request) -> list[tuple[str, str]]:
     return [(m.id, m.name) for m in request.app.state.service.kb.models.values()]
 
 
+def _page(request: Request, **context: Any) -> dict[str, Any]:
+    return {
+        "models": _models(request),
+        "names": dict(_models(request)),
+        "limit": upload_limit(request),
+        "decisions": request.app.state.store.list(),
+        **context,
+    }
+
+
+def _decision_id(raw: Any) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise SeamlineError(
+            f"decision: got {raw!r}; expected the id of a saved decision",
+            [Problem("decision", "expected a saved decision's id")],
+        ) from None
+
+
 @router.get("/contracts", response_class=HTMLResponse)
-def contract_form(request: Request) -> HTMLResponse:
-    return render(request, "contract.html", {"models": _models(request), "limit": upload_limit(request)})
+def contract_form(request: Request, decision: int | None = None) -> HTMLResponse:
+    return render(request, "contract.html", _page(request, decision_id=decision))
 
 
 @router.post("/contracts", response_class=HTMLResponse)
@@ -106,27 +128,26 @@ async def contract_check(request: Request) -> HTMLResponse:
     check_csrf(request, form)
     claimed = form.get("claimed")
     claimed_id = claimed if isinstance(claimed, str) and claimed else None
+    decision_id: int | None = None
     try:
+        decision_id = _decision_id(form.get("decision"))
+        if decision_id is not None:
+            request.app.state.store.get(decision_id)  # refuse an unknown decision before the work
         filename, data = await read_upload(request, form.get("file"))
         report, text = check_upload(request, filename, data, claimed_id)
+        attached = None
+        if decision_id is not None:
+            attached = request.app.state.store.attach_contract(decision_id, report.to_json())
     except SeamlineError as exc:
-        status = getattr(exc, "status", 400)
-        return render(
-            request,
-            "contract.html",
-            {"models": _models(request), "limit": upload_limit(request), "error": exc, "claimed": claimed_id},
-            status_code=status,
-        )
-    names = dict(_models(request))
-    return render(
+        status = getattr(exc, "status", 404 if type(exc).__name__ == "NotFoundError" else 400)
+        ctx = _page(request, error=exc, claimed=claimed_id, decision_id=decision_id)
+        return render(request, "contract.html", ctx, status_code=status)
+    ctx = _page(
         request,
-        "contract.html",
-        {
-            "models": _models(request),
-            "limit": upload_limit(request),
-            "report": report_view(report, text),
-            "names": names,
-            "claimed": claimed_id,
-            "filename": filename,
-        },
+        report=report_view(report, text),
+        claimed=claimed_id,
+        filename=filename,
+        decision_id=decision_id,
+        attached=attached,
     )
+    return render(request, "contract.html", ctx)

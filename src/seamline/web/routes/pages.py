@@ -159,9 +159,9 @@ def _results_page(
 ) -> HTMLResponse:
     service = _service(request)
     view = results_view(service, outputs)
-    body = Markup(
-        request.app.state.templates.env.get_template("_results_body.html").render(**view, service=service)
-    )
+    template = request.app.state.templates.env.get_template("_results_body.html")
+    contract = decision.contract if decision else None
+    body = Markup(template.render(**view, service=service, contract=contract))
     return render(
         request,
         "results.html",
