@@ -67,6 +67,22 @@ async def one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: b
     return status
 
 
+async def first_requests(port: int, method: str, path: str, bodies: list[Any]) -> list[float]:
+    """Latency (ms) of one request per body, one at a time, before anything is cached."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    out = []
+    try:
+        for body in bodies:
+            t0 = time.perf_counter()
+            status = await one(reader, writer, request_bytes(method, path, port, body))
+            out.append((time.perf_counter() - t0) * 1000)
+            if status != 200:
+                raise SystemExit(f"{method} {path}: status {status}")
+    finally:
+        writer.close()
+    return out
+
+
 async def drive(
     port: int, method: str, path: str, bodies: list[Any], clients: int, seconds: float, max_requests: int
 ) -> dict[str, float]:
@@ -155,6 +171,9 @@ def main() -> None:
                 f"{os.cpu_count()} CPUs shared by server and clients)"
             )
             for label, method, path, b in targets:
+                cold = asyncio.run(first_requests(port, method, path, b[1:] or [None]))
+                median = sorted(cold)[len(cold) // 2]
+                print(f"  {label:22s} first request, nothing cached: median {median:.1f} ms over {len(cold)}")
                 asyncio.run(drive(port, method, path, b, args.clients, args.warmup, args.max_requests))
                 r = asyncio.run(drive(port, method, path, b, args.clients, args.seconds, args.max_requests))
                 print(

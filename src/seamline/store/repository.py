@@ -98,6 +98,7 @@ class DecisionStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.local = engine.dialect.name == "sqlite"  # a file on this machine, not a database server
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def _session(self) -> Session:

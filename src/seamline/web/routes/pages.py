@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from seamline.errors import SeamlineError, SituationError
 from seamline.situation import Situation
@@ -183,16 +184,23 @@ def list_decisions(request: Request) -> HTMLResponse:
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
-def open_decision(request: Request, decision_id: int) -> HTMLResponse:
+async def open_decision(request: Request, decision_id: int) -> HTMLResponse:
     """A saved decision, drawn from its stored outputs only. The page depends on nothing else but the
-    session's CSRF token, so it is rendered once per version of the decision and kept in memory."""
+    session's CSRF token, so it is rendered once per version of the decision and kept in memory.
+
+    The version check is one primary-key lookup: on a local SQLite file it takes microseconds, less than
+    a hop to the thread pool, so it runs inline; on a database server it runs in the thread pool."""
     service, store = _service(request), _store(request)
-    key = f"{decision_id}:{store.updated_at(decision_id).isoformat()}"
+    if store.local:
+        updated = store.updated_at(decision_id)
+    else:
+        updated = await run_in_threadpool(store.updated_at, decision_id)
+    key = f"{decision_id}:{updated.isoformat()}"
     html = service.fragments.get(key)
     if html is None:
-        record = store.get(decision_id)
+        record = await run_in_threadpool(store.get, decision_id)
         request.state.csrf = PLACEHOLDER
-        response = _results_page(request, record.situation, record.outputs, record)
+        response = await run_in_threadpool(_results_page, request, record.situation, record.outputs, record)
         html = bytes(response.body).decode()
         service.fragments.put(key, html)
         request.state.csrf = None
