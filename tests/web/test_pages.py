@@ -249,3 +249,16 @@ def test_contract_upload_kept_with_a_decision(client: Any, situation: dict[str, 
         files={"file": ("sow.txt", text.encode(), "text/plain")},
     )
     assert r.status_code == 404 and "no saved decision" in r.text
+
+
+def test_contract_page_upload_limit(client: Any) -> None:
+    client.app.state.settings = client.app.state.settings.model_copy(update={"max_upload_bytes": 100})
+    tok = token(client, "/contracts")
+    small_limit_body = b"x" * 300
+    r = client.post(
+        "/contracts", data={"csrf_token": tok}, files={"file": ("a.txt", small_limit_body, "text/plain")}
+    )
+    assert r.status_code == 413 and "upload limit" in r.text
+    big = b"y" * 200_000  # declared size alone is over the limit: refused before the body is read
+    r = client.post("/contracts", data={"csrf_token": tok}, files={"file": ("b.txt", big, "text/plain")})
+    assert r.status_code == 413 and "upload limit" in r.text

@@ -143,17 +143,11 @@ def detach_contract(request: Request, decision_id: int) -> dict[str, Any]:
 
 
 async def _check_request(request: Request) -> Any:
-    from seamline.web.routes.contracts import check_upload, read_upload, upload_limit
+    from seamline.web.routes.contracts import check_upload, read_upload, refuse_oversized, upload_limit
 
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = upload_limit(request)
-    if int(request.headers.get("content-length") or 0) > limit + 65536:
-        from seamline.web.security import UploadTooLarge
-
-        raise UploadTooLarge(
-            f"file: the request is over the {limit:,}-byte upload limit",
-            [Problem("file", f"expected at most {limit:,} bytes")],
-        )
+    refuse_oversized(request)
     if kind == "multipart/form-data":
         form = await request.form(max_part_size=limit + 1024)
         claimed = form.get("claimed")

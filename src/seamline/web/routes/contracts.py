@@ -27,6 +27,19 @@ def upload_limit(request: Request) -> int:
     return default_limits(settings.knowledge).max_file_bytes
 
 
+def refuse_oversized(request: Request) -> None:
+    """Refuse a request whose declared size is already over the limit, before reading its body."""
+    from seamline.web.security import UploadTooLarge
+
+    limit = upload_limit(request)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + 65536:  # room for the other form fields
+        raise UploadTooLarge(
+            f"file: the request is over the {limit:,}-byte upload limit",
+            [Problem("file", f"expected at most {limit:,} bytes")],
+        )
+
+
 async def read_upload(request: Request, upload: Any) -> tuple[str, bytes]:
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise UploadError(
@@ -124,6 +137,10 @@ def contract_form(request: Request, decision: int | None = None) -> HTMLResponse
 
 @router.post("/contracts", response_class=HTMLResponse)
 async def contract_check(request: Request) -> HTMLResponse:
+    try:
+        refuse_oversized(request)
+    except SeamlineError as exc:
+        return render(request, "contract.html", _page(request, error=exc), status_code=413)
     form = await request.form(max_part_size=upload_limit(request) + 1024)
     check_csrf(request, form)
     claimed = form.get("claimed")
