@@ -132,3 +132,18 @@ def test_claimed_option_overrides_the_title() -> None:
     assert report.claimed == "staff_augmentation" and report.claimed_from == "user"
     assert report.mislabel is not None
     assert report.mislabel.pattern == "project_outsourcing_briefed_as_staff_augmentation"
+
+
+NLI_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "contract-nli"
+
+
+@pytest.mark.skipif(not (NLI_DIR / "dev.json").exists(), reason="ContractNLI not available")
+def test_contract_nli_ndas_are_not_engagement_contracts() -> None:
+    import json
+
+    from seamline.contracts.check import check_text
+
+    docs = json.loads((NLI_DIR / "dev.json").read_text(encoding="utf-8"))["documents"][:25]
+    assert docs
+    detected = [check_text(doc["text"]).detected.model for doc in docs]
+    assert detected == [None] * len(docs)

@@ -20,7 +20,8 @@ _BOUNDARY = re.compile(
     # a line that starts a numbered item, a bullet or a markdown heading
     r"|\n(?=[ \t]*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]?|\([a-z]{1,4}\)|[A-Z]\.|#{1,6}|[-*\u2022])\s)"
     r"|[ \t\u00a0]{2,}"  # a run of spaces (PDF-to-text layout)
-    r"|(?<=[^\d\s.][.;])[ \t]+(?=[A-Z(\"\u201c0-9])"  # a sentence end inside a line (not "1. Title")
+    # a sentence end inside a line: not after a number ("1. Title") nor an initial ("A. Novak", "U.S.")
+    r"|(?<=[a-z)\]\"'\u201d][.;])[ \t]+(?=[A-Z(\"\u201c0-9])"
     r")"
 )
 _NUMBERED_HEADING = re.compile(
