@@ -147,3 +147,20 @@ def test_contract_nli_ndas_are_not_engagement_contracts() -> None:
     assert docs
     detected = [check_text(doc["text"]).detected.model for doc in docs]
     assert detected == [None] * len(docs)
+
+
+def test_replacement_and_communication_without_times_are_weak(tmp_path: Path) -> None:
+    text = (FIX / "staff_augmentation.md").read_text(encoding="utf-8")
+    text = text.replace(
+        "within 10 business days, and shall not invoice the first two weeks of", "without invoicing"
+    )
+    text = text.replace(
+        "daily stand-ups and sprint planning, and respond to messages within 2 business hours", "stand-ups"
+    )
+    path = tmp_path / "vague.md"
+    path.write_text(text, encoding="utf-8")
+    report = check_contract(path)
+    assert report.detected.model == "staff_augmentation"
+    assert status(report, "replacement_of_leavers") == "weak"
+    assert status(report, "communication_sla") == "weak"
+    assert status(check_contract(FIX / "staff_augmentation.md"), "replacement_of_leavers") == "present"

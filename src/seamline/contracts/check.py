@@ -138,7 +138,7 @@ def findings_for(
         chosen = [clauses[i] for i in idx]
         if not chosen:
             status: Status = "missing"
-            note = f"no clause found for: {item.name}"
+            note = f"no clause found. {item.why}"
         elif item.quality and not _quality_ok(item, chosen + [clauses[i] for i in pattern_idx]):
             status = "weak"
             note = item.weak_when or "the clause lacks the quality marks the checklist asks for"

@@ -43,9 +43,12 @@ def evaluate_corpus(
     from seamline.contracts.classify import load_model
     from seamline.knowledge import load_knowledge
 
-    model = load_model()  # loaded before the workers fork, so they share it
+    from seamline.contracts.check import check_text
+
+    model = load_model()  # loaded (and the patterns compiled) before the workers fork, so they share it
     load_knowledge()
     load_signals()
+    check_text("Warm-up. The vendor shall provide software development services through engineers.")
     categories = [i.cuad for i in load_checklist().items if i.cuad]
     docs = read_labels(root)
     kept = [d for d in docs if include_training or d.id not in model.training_ids]

@@ -101,6 +101,10 @@ def scan_folder(
         if workers > 1 and len(jobs) > 1:
             import multiprocessing as mp
 
+            from seamline.contracts.check import check_text
+
+            check_text("Warm-up.")  # load the knowledge and the classifier once, before the workers fork
+
             with mp.get_context("fork").Pool(workers) as pool:
                 for rec in pool.imap_unordered(_check_one, jobs, chunksize=1):
                     record(rec)
