@@ -40,10 +40,9 @@ def evaluate_corpus(
 ) -> dict[str, Any]:
     """Per-category precision/recall/F1/support, macro-F1 (categories with support), contracts/s."""
     from seamline.contracts.catalogue import load_checklist, load_signals
+    from seamline.contracts.check import check_text
     from seamline.contracts.classify import load_model
     from seamline.knowledge import load_knowledge
-
-    from seamline.contracts.check import check_text
 
     model = load_model()  # loaded (and the patterns compiled) before the workers fork, so they share it
     load_knowledge()
