@@ -14,9 +14,8 @@ import traceback
 from seamline.cli.app import app, err_console
 
 # Each module registers its commands on ``app`` when imported.
-from seamline.cli import advise_cmd, contracts_cmd, cost_cmd, knowledge_cmd  # noqa: E402,F401  isort: skip
-from seamline.cli import portfolio_cmd, serve_cmd, vendors_cmd  # noqa: E402,F401  isort: skip
-from seamline.cli import report_cmd  # noqa: F401  isort: skip
+from seamline.cli import advise_cmd, contracts_cmd, cost_cmd, knowledge_cmd  # noqa: F401  isort: skip
+from seamline.cli import portfolio_cmd, report_cmd, serve_cmd, vendors_cmd  # noqa: F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> None:
