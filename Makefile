@@ -19,6 +19,8 @@ install: $(STAMP)
 
 example: $(STAMP)
 	$(BIN)/seamline advise examples/pre_seed_mvp.yaml
+	$(BIN)/seamline cost examples/pre_seed_mvp.yaml --seed 1
+	$(BIN)/seamline seams examples/pre_seed_mvp.yaml
 
 run: $(STAMP) example
 	@if $(BIN)/seamline serve --help >/dev/null 2>&1; then $(BIN)/seamline serve; fi
