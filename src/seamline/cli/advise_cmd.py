@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 VERDICT_STYLE = {"recommended": "bold green", "viable": "yellow", "not_advised": "red"}
 EFFECT_MARK = {"for": "+", "against": "-", "gate": "x", "info": "·"}
+WIDE_TABLE = 110  # terminal columns needed to show the models side by side
 
 
 @app.command()
@@ -147,29 +148,32 @@ def models(
         console.print_json(json.dumps(data))
         return
     number = {sid: i for i, sid in enumerate(kb.sources, 1)}
-    table = Table(
-        title="Engagement models by criterion: 1 low .. 5 high, (min) = lower is better, \\[n] = source",
-        title_justify="left",
-    )
-    table.add_column("criterion", no_wrap=True)
-    for m in kb.models.values():
-        table.add_column(m.short_name, justify="center")
-    for row_name, getter in (("who directs", "directs"), ("owns outcome", "owns_outcome")):
-        table.add_row(
-            row_name,
-            *(
-                f"{getattr(m, getter).value} \\[{number[getattr(m, getter).source]}]"
-                for m in kb.models.values()
-            ),
-        )
+    rows: list[tuple[str, Any]] = [
+        ("who directs", lambda m: m.directs),
+        ("owns outcome", lambda m: m.owns_outcome),
+    ]
     for crit in kb.criteria.values():
         label = f"{crit.id} (min)" if crit.objective == "min" else crit.id
-        cells = [
-            f"{m.profile[crit.id].value:g} \\[{number[m.profile[crit.id].source]}]"
-            for m in kb.models.values()
-        ]
-        table.add_row(label, *cells)
-    console.print(table)
+        rows.append((label, lambda m, cid=crit.id: m.profile[cid]))
+
+    def cell(cited: Any) -> str:
+        value = f"{cited.value:g}" if isinstance(cited.value, float) else str(cited.value)
+        return f"{value} \\[{number[cited.source]}]"
+
+    console.print("Engagement models by criterion: 1 low .. 5 high, (min) = lower is better, \\[n] = source")
+    if console.width >= WIDE_TABLE:
+        table = Table(show_edge=False)
+        table.add_column("criterion", no_wrap=True)
+        for m in kb.models.values():
+            table.add_column(m.short_name, justify="center", no_wrap=True)
+        for label, get in rows:
+            table.add_row(label, *(cell(get(m)) for m in kb.models.values()))
+        console.print(table)
+    else:  # a narrow terminal: one block per model, nothing truncated
+        for m in kb.models.values():
+            console.print(f"\n[bold]{m.name}[/] ({m.short_name})")
+            for label, get in rows:
+                console.print(f"  {label:<28} {cell(get(m))}")
     console.print("Sources")
     for sid, n in number.items():
         src = kb.sources[sid]
@@ -268,22 +272,9 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_yaml(path: Path, data: dict[str, Any]) -> None:
-    """Write atomically: a temporary file in the same folder, then a rename."""
-    import os
-    import tempfile
-
     import yaml
 
+    from seamline.files import write_atomic
+
     text = "# Written by `seamline interview`; edit freely and run `seamline advise` on it.\n"
-    text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise InputFileError(f"{path}: folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))

@@ -10,7 +10,8 @@ import typer
 
 from seamline.cli.app import app, console, err_console
 from seamline.cli.knowledge_cmd import KnowledgeDir
-from seamline.cli.vendors_cmd import check_chart_path, write_atomic
+from seamline.cli.vendors_cmd import check_chart_path
+from seamline.files import write_atomic
 
 if TYPE_CHECKING:
     from seamline.portfolio import PortfolioPlan

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -12,25 +10,9 @@ import typer
 from seamline.cli.app import app, console, err_console
 from seamline.cli.knowledge_cmd import KnowledgeDir
 from seamline.errors import InputFileError
+from seamline.files import write_atomic
 
 FORMAT_HELP = "md, html, docx or pdf (default: from OUT's suffix)."
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it: never a partial file."""
-    fd, tmp = tempfile.mkstemp(prefix=".seamline-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the output a normal file's mode
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot write ({exc.strerror})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _format(fmt: str | None, out: Path) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,6 +10,7 @@ import typer
 
 from seamline.cli.app import app, console
 from seamline.cli.knowledge_cmd import KnowledgeDir
+from seamline.files import write_atomic
 
 if TYPE_CHECKING:
     from seamline.vendors import Comparison, Scorecard
@@ -27,23 +26,6 @@ ModelOption = Annotated[
     str | None,
     typer.Option("--model", "-m", help="The engagement model being bought (weights the questions)."),
 ]
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (never a partial file)."""
-    from seamline.errors import InputFileError
-
-    target = path.resolve()
-    if not target.parent.is_dir():
-        raise InputFileError(f"{path}: folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputFileError(f"{path}: cannot write ({exc.strerror})") from None
 
 
 def check_chart_path(chart: Path | None) -> None:

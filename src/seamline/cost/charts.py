@@ -6,8 +6,6 @@ the same folder and renamed, so a failed run never leaves a partial chart.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,19 +41,13 @@ def _pyplot() -> Any:
 
 
 def _save(fig: Any, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".seamline-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format=path.suffix.lower().lstrip("."), dpi=120, bbox_inches="tight")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the chart a normal file's mode
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot write the chart ({exc.strerror})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    import io
+
+    from seamline.files import write_atomic
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=path.suffix.lower().lstrip("."), dpi=120, bbox_inches="tight")
+    write_atomic(path, buffer.getvalue())
 
 
 def cost_chart(result: CostComparison, path: str | Path) -> Path:
