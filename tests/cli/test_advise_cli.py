@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from rich.console import Console
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -126,13 +127,19 @@ def test_contradictory_answers_exit_2_with_the_contradiction(cli: Callable[..., 
     assert as_json.code == 2 and json.loads(as_json.out)["recommended"] is None
 
 
-def test_models_compares_every_model_with_sources(cli: Callable[..., Any], kb: Any) -> None:
-    text = cli("models")
-    assert text.code == 0
-    for model in kb.models.values():
-        assert model.short_name in text.out
-    for crit in kb.criteria:
-        assert crit in text.out
+def test_models_compares_every_model_with_sources(
+    cli: Callable[..., Any], kb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for width in ("200", "80"):  # side by side, and one block per model on a narrow terminal
+        monkeypatch.setattr("seamline.cli.advise_cmd.console", Console(width=int(width), soft_wrap=True))
+        text = cli("models")
+        assert text.code == 0
+        for model in kb.models.values():
+            assert model.short_name in text.out
+            assert f"{model.profile['control'].value:g} [" in text.out
+        for crit in kb.criteria:
+            assert crit in text.out
+        assert "…" not in text.out
     data = json.loads(cli("models", "--json").out)
     assert set(data["models"]) == set(kb.models)
     assert (
