@@ -65,6 +65,7 @@ def save_model(
     pattern_bonus: npt.NDArray[np.float32],
     categories: Sequence[str],
     training_ids: Sequence[str],
+    feature_values: str = "binary",
 ) -> None:
     """Write the artefact atomically (temporary file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +79,7 @@ def save_model(
         pattern_bonus=pattern_bonus.astype(np.float32),
         categories=_join(categories),
         training_ids=_join(sorted(training_ids)),
+        feature_values=_join([feature_values]),
     )
     tmp.replace(path)
 
@@ -88,9 +90,10 @@ def load_model(path: Path = MODEL_PATH) -> ClauseModel:
     try:
         with np.load(path, allow_pickle=False) as data:
             vocab_list = _split(data["vocab"])
+            values = _split(data["feature_values"])[0] if "feature_values" in data else "inv_sqrt"
             model = ClauseModel(
                 categories=tuple(_split(data["categories"])),
-                encoder=Encoder(vocab_list),
+                encoder=Encoder(vocab_list, values),
                 weights=data["weights"].astype(np.float32),
                 bias=data["bias"].astype(np.float32),
                 thresholds=data["thresholds"].astype(np.float32),
