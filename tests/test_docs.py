@@ -52,3 +52,30 @@ def test_knowledge_reference_is_current() -> None:
     spec.loader.exec_module(module)
     current = (ROOT / "docs" / "knowledge-reference.md").read_text(encoding="utf-8")
     assert current == module.render(), "run: .venv/bin/python scripts/gen_knowledge_docs.py"
+
+
+def test_the_readme_shows_real_advise_output() -> None:
+    import os
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ .venv/bin/seamline advise examples/pre_seed_mvp.yaml\n"
+    start = readme.index(command) + len(command)
+    shown = readme[start : readme.index("```", start)].rstrip()
+    env = dict(os.environ, COLUMNS="100", TERM="dumb")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from seamline.cli import main; main()",
+            "advise",
+            "examples/pre_seed_mvp.yaml",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    assert run.stdout.rstrip() == shown, "refresh the advise output in README.md"
