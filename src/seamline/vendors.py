@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from seamline.errors import InputFileError, KnowledgeError, Problem
 from seamline.knowledge import BUNDLED, MODEL_IDS, Entry, load_file, load_knowledge
+from seamline.knowledge import Cited as CitedValue
 from seamline.yamlio import read_data_file
 
 Grade = Literal["strong", "partial", "weak", "missing"]
@@ -27,12 +28,6 @@ PROFILE_FIELDS = ("attrition", "replacement", "escalation", "certifications", "r
 
 
 # ------------------------------------------------------------------------------------ knowledge
-class CitedValue(Entry):
-    value: Any
-    source: str
-    note: str | None = None
-
-
 class GradeEntry(Entry):
     value: float = Field(ge=0, le=1)
     text: str

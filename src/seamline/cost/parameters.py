@@ -17,6 +17,7 @@ from pydantic import Field, model_validator
 
 from seamline.errors import KnowledgeError, Problem
 from seamline.knowledge import BUNDLED, MODEL_IDS, Entry, KnowledgeBase, load_file, load_knowledge
+from seamline.knowledge import Cited as CitedValue
 
 RateUnit = Literal["hour", "month", "year"]
 Shape = Literal["salary", "time_and_materials", "per_seat", "fixed_bid", "subscription", "retainer"]
@@ -114,12 +115,6 @@ class Parameter(Entry):
 
 class ParameterFile(Entry):
     parameters: list[Parameter] = Field(min_length=1)
-
-
-class CitedValue(Entry):
-    value: Any
-    source: str
-    note: str | None = None
 
 
 class Variant(Entry):

@@ -23,6 +23,26 @@ SECTIONS = {
 }
 
 
+COST_HEADER = ["Model", "Pricing", "Mean", "P10", "P50", "P90", "P(cheapest)", "Weeks to capacity"]
+
+
+def cost_rows(doc: DecisionDocument) -> list[list[str]]:
+    """The cost comparison as table rows (Markdown and DOCX share it)."""
+    return [
+        [
+            r.name,
+            r.pricing,
+            money(r.mean),
+            money(r.p10),
+            money(r.p50),
+            money(r.p90),
+            pct(r.p_cheapest),
+            f"{r.weeks_to_capacity:.1f}",
+        ]
+        for r in doc.cost.rows
+    ]
+
+
 def money(value: float | None) -> str:
     return "—" if value is None else f"${value:,.0f}"
 

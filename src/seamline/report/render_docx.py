@@ -111,20 +111,8 @@ def render_docx(doc: DecisionDocument) -> bytes:
     d.add_heading(S["cost"], level=1)
     _table(
         d,
-        ["Model", "Pricing", "Mean", "P10", "P50", "P90", "P(cheapest)", "Weeks to capacity"],
-        [
-            [
-                r.name,
-                r.pricing,
-                fmt.money(r.mean),
-                fmt.money(r.p10),
-                fmt.money(r.p50),
-                fmt.money(r.p90),
-                fmt.pct(r.p_cheapest),
-                f"{r.weeks_to_capacity:.1f}",
-            ]
-            for r in c.rows
-        ],
+        fmt.COST_HEADER,
+        fmt.cost_rows(doc),
     )
     _chart(d, doc, "cost_range")
     _chart(d, doc, "cost_components")

@@ -53,20 +53,8 @@ def render_md(doc: DecisionDocument) -> str:
     c = doc.cost
     out += [f"## {S['cost']}", ""]
     out += _table(
-        ["Model", "Pricing", "Mean", "P10", "P50", "P90", "P(cheapest)", "Weeks to capacity"],
-        [
-            [
-                r.name,
-                r.pricing,
-                fmt.money(r.mean),
-                fmt.money(r.p10),
-                fmt.money(r.p50),
-                fmt.money(r.p90),
-                fmt.pct(r.p_cheapest),
-                f"{r.weeks_to_capacity:.1f}",
-            ]
-            for r in c.rows
-        ],
+        fmt.COST_HEADER,
+        fmt.cost_rows(doc),
     )
     for chart_id in ("cost_range", "cost_components"):
         out += _chart(doc, chart_id)
