@@ -114,7 +114,9 @@ def test_a_vendor_that_does_not_offer_the_model_is_flagged_and_ranked_after() ->
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.characters(categories=["L", "N", "Zs"]), min_size=1, max_size=60))
+@given(
+    st.text(alphabet=st.characters(categories=["L", "N", "Zs"]), min_size=1, max_size=60).filter(str.strip)
+)
 def test_adding_a_process_never_lowers_a_grade(text: str) -> None:
     """source: empat-outstaffing-outsourcing (a process is evidence)."""
     vk = load_vendor_knowledge()
