@@ -156,13 +156,12 @@ def main() -> None:
                     break
                 except httpx.TransportError:
                     if server.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit(
-                            f"the server did not start: {server.stderr.read().decode()}"
-                        ) from None
+                        err = server.stderr.read().decode() if server.stderr else ""
+                        raise SystemExit(f"the server did not start: {err}") from None
                     time.sleep(0.2)
             bodies = situations()
             saved = httpx.post(base + "/api/v1/decisions", json={"situation": bodies[0]}, timeout=60).json()
-            targets = [
+            targets: list[tuple[str, str, str, list[Any]]] = [
                 ("POST /api/v1/advise", "POST", "/api/v1/advise", bodies),
                 ("GET results page", "GET", f"/decisions/{saved['id']}", []),
             ]

@@ -35,8 +35,8 @@ def render() -> str:
     out += ["", "## Engagement models", ""]
     for m in kb.models.values():
         out += [f"### `{m.id}`: {m.name}", "", f"Also called: {', '.join(m.names)}.", ""]
-        for kind, rules in (("fit", m.fit), ("misfit", m.misfit)):
-            for r in rules:
+        for kind, model_rules in (("fit", m.fit), ("misfit", m.misfit)):
+            for r in model_rules:
                 effect = "" if kind == "fit" else f" ({r.effect})"
                 out.append(f"- {kind}{effect} `{r.id}`: {r.text} [{r.source}]")
         for v in m.pricing_variants:
