@@ -1,6 +1,7 @@
 """Measure alternatives to the shipped contract classifier on CUAD's training part (never the held-out part).
 
-    .venv/bin/python scripts/contracts_experiments.py outer-cv [--refit-scale S] [--labelled-only]
+    .venv/bin/python scripts/contracts_experiments.py outer-cv [--plateau P] [--refit-scale S]
+        [--labelled-only]
     .venv/bin/python scripts/contracts_experiments.py ceiling
     .venv/bin/python scripts/contracts_experiments.py embeddings [--minilm DIR]
     .venv/bin/python scripts/contracts_experiments.py rerank [--minilm DIR] [--top N]
@@ -12,8 +13,9 @@ Escrow has 8 positives; a fixed split can put 5 of them in one fold).
 outer-cv   the honest estimate of the whole training procedure: for each outer fold, C, the pattern bonus
            and the threshold are tuned by inner 5-fold cross-validation on the other four folds, the model
            is refitted on those four folds (C times --refit-scale), and the outer fold is predicted. Pooled
-           F1 per category, macro over the 19. --labelled-only drops, per category, the clauses of positive
-           contracts that carry no label from the training set.
+           F1 per category, macro over the 19. --plateau sets the threshold rule (see
+           train_contracts.best_threshold; 0 = the F1 argmax). --labelled-only drops, per category, the
+           clauses of positive contracts that carry no label from the training set.
 ceiling    out-of-fold document scores with the threshold and bonus chosen on those same scores: no
            threshold can do better on these scores, so it bounds what a representation can reach. Compares
            the shipped words + word pairs with a linear SVM, hard negatives (a refit that weights the
@@ -59,6 +61,7 @@ from train_contracts import (  # noqa: E402
     BONUSES,
     CS,
     FOLDS,
+    PLATEAU,
     Corpus,
     best_threshold,
     encode,
@@ -147,7 +150,7 @@ def report(name: str, categories: list[str], f1s: list[float], seconds: float) -
 
 
 def _outer_category(
-    s: Setup, x: sparse.csr_matrix, k: int, refit_scale: float, labelled_only: bool
+    s: Setup, x: sparse.csr_matrix, k: int, refit_scale: float, labelled_only: bool, plateau: float
 ) -> np.ndarray:
     c_doc, y, truth, hits = s.corpus.clause_doc, s.corpus.y[:, k], s.corpus.truth[:, k], s.corpus.hits[:, k]
     usable = ~(truth[c_doc] & ~y) if labelled_only else np.ones(len(c_doc), dtype=bool)
@@ -165,7 +168,7 @@ def _outer_category(
                 rows = inner[c_doc] == f
                 np.maximum.at(oof, c_doc[rows], x[rows] @ w + b)
             oofs[c] = oof[train_docs]
-        _, _, threshold, bonus, c = tune(oofs, hits[train_docs], truth[train_docs])
+        _, _, threshold, bonus, c = tune(oofs, hits[train_docs], truth[train_docs], plateau)
         fit_rows = (s.outer[c_doc] != g) & usable
         w, b = fit_lr(x[fit_rows], y[fit_rows], c * refit_scale)
         rows = s.outer[c_doc] == g
@@ -175,15 +178,16 @@ def _outer_category(
     return pred
 
 
-def outer_cv(s: Setup, refit_scale: float, labelled_only: bool) -> None:
+def outer_cv(s: Setup, refit_scale: float, labelled_only: bool, plateau: float) -> None:
     t0 = time.time()
     x = encode(vocabulary(s.corpus.clause_tokens), s.corpus.clause_tokens)
     preds = Parallel(n_jobs=2)(
-        delayed(_outer_category)(s, x, k, refit_scale, labelled_only) for k in range(len(s.categories))
+        delayed(_outer_category)(s, x, k, refit_scale, labelled_only, plateau)
+        for k in range(len(s.categories))
     )
     f1s = [pooled_f1(p, s.corpus.truth[:, k]) for k, p in enumerate(preds)]
     extra = ", labelled clauses only" if labelled_only else ""
-    name = f"whole pipeline, outer 5-fold (refit C x {refit_scale:g}{extra})"
+    name = f"whole pipeline, outer 5-fold (threshold plateau {plateau:g}, refit C x {refit_scale:g}{extra})"
     report(name, s.categories, f1s, time.time() - t0)
 
 
@@ -484,6 +488,9 @@ def main() -> None:
     )
     ap.add_argument("--labelled-only", action="store_true", help="outer-cv: see above")
     ap.add_argument(
+        "--plateau", type=float, default=PLATEAU, help="outer-cv: threshold rule (0 = the F1 argmax)"
+    )
+    ap.add_argument(
         "--minilm", type=Path, help="folder with all-MiniLM-L6-v2's model.safetensors and vocab.txt"
     )
     ap.add_argument("--top", type=int, default=3, help="rerank: candidate clauses per contract and category")
@@ -491,7 +498,7 @@ def main() -> None:
     s = setup(args.data)
     print(f"{s.n_docs} training contracts, {len(s.corpus.clause_tokens)} clauses", flush=True)
     if args.experiment == "outer-cv":
-        outer_cv(s, args.refit_scale, args.labelled_only)
+        outer_cv(s, args.refit_scale, args.labelled_only, args.plateau)
     elif args.experiment == "ceiling":
         ceiling(s)
     elif args.experiment == "embeddings":
