@@ -65,6 +65,7 @@ from train_contracts import (  # noqa: E402
     Corpus,
     best_threshold,
     encode,
+    pooled_f1,
     prepare,
     tune,
     vocabulary,
@@ -122,11 +123,6 @@ def setup(data: Path) -> Setup:
     docs = [d for d in read_labels(data) if not is_held_out(d.id)]
     corpus = prepare(docs, items)
     return Setup(corpus, [str(i.cuad) for i in items], stratified_folds(corpus.truth))
-
-
-def pooled_f1(pred: np.ndarray, truth: np.ndarray) -> float:
-    tp = int((pred & truth).sum())
-    return 2 * tp / max(1, 2 * tp + int((pred & ~truth).sum()) + int((~pred & truth).sum()))
 
 
 def fit_lr(x: sparse.csr_matrix, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:

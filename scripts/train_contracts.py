@@ -185,6 +185,12 @@ def tune(
     return best
 
 
+def pooled_f1(pred: np.ndarray, truth: np.ndarray) -> float:
+    """F1 of boolean predictions against boolean truth (0 when there is nothing to find or found)."""
+    tp = int((pred & truth).sum())
+    return 2 * tp / max(1, 2 * tp + int((pred & ~truth).sum()) + int((~pred & truth).sum()))
+
+
 def nested_f1(oofs: dict[float, np.ndarray], hits: np.ndarray, truth: np.ndarray) -> float:
     """F1 when C, bonus and threshold are tuned on 4/5 of the contracts and applied to the other 1/5."""
     outer = (np.arange(len(truth)) * 7 + 3) % FOLDS
@@ -193,8 +199,7 @@ def nested_f1(oofs: dict[float, np.ndarray], hits: np.ndarray, truth: np.ndarray
         tr = outer != g
         _, _, t, b, c = tune({c: o[tr] for c, o in oofs.items()}, hits[tr], truth[tr])
         pred[~tr] = oofs[c][~tr] + b * hits[~tr] >= t
-    tp = int((pred & truth).sum())
-    return 2 * tp / max(1, 2 * tp + int((pred & ~truth).sum()) + int((~pred & truth).sum()))
+    return pooled_f1(pred, truth)
 
 
 def dev_report(model: ClauseModel, dev_docs: list[LabelledDoc], categories: list[str]) -> None:
