@@ -53,7 +53,7 @@ def _valid_condition(value: Condition | None) -> Condition | None:
 
 class Source(Entry):
     id: str
-    kind: Literal["seed", "assumption"]
+    kind: Literal["seed", "assumption", "dataset"]
     publisher: str
     title: str
     date: str | None = None
@@ -186,7 +186,8 @@ class Mislabel(Entry):
     id: str
     described_as: str
     actually: str
-    consequence: str
+    consequence: str  # what goes wrong when a brief describes one model as the other
+    in_contract: str | None = None  # what a contract check says when a document shows this pattern
     source: str
 
 

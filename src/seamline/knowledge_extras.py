@@ -23,10 +23,15 @@ def validate_extras(kb: KnowledgeBase) -> list[tuple[str, int]]:
 
 
 def _contracts(kb: KnowledgeBase) -> list[tuple[str, int]]:
-    from seamline.contracts.catalogue import load_checklist, load_signals
+    from seamline.contracts.catalogue import load_checklist, load_document_types, load_signals
 
     signals = load_signals(kb.root)
-    return [("checklist items", len(load_checklist(kb.root).items)), ("contract cues", len(signals.cues))]
+    types = load_document_types(kb.root)
+    return [
+        ("checklist items", len(load_checklist(kb.root).items)),
+        ("engagement-model signals", len(signals.signals)),
+        ("document-type cues", len(types.cues)),
+    ]
 
 
 VALIDATORS.append(_contracts)

@@ -46,22 +46,47 @@ def check(
     _print_report(report.to_json(), show_all)
 
 
+_DIMENSION = {
+    "directs": "who directs",
+    "owns_outcome": "who owns the outcome",
+    "pricing": "price shape",
+    "basis": "what is bought",
+}
+
+
 def _print_report(r: dict[str, Any], show_all: bool) -> None:
+    from rich.markup import escape
+
     det = r["detected"]
-    console.print(f"[bold]{r['title'] or r['path']}[/]")
+    console.print(f"[bold]{escape(r['title'] or r['path'] or '')}[/]")
+    console.print(
+        f"document type:  {det['document_type'].replace('_', ' ')} "
+        f"(confidence {det['document_type_confidence']:.2f})"
+    )
+    parties = det.get("parties") or {}
+    if parties.get("buyer") or parties.get("supplier"):
+        console.print(
+            f"parties:        buyer {escape(', '.join(parties.get('buyer', [])[:4]) or '?')}; "
+            f"supplier {escape(', '.join(parties.get('supplier', [])[:4]) or '?')}"
+        )
     claimed = r["claimed"] or "(none stated)"
     source = f" (from the {r['claimed_from']})" if r["claimed_from"] else ""
     console.print(f"claimed model:  {claimed}{source}")
     if det["model"]:
-        console.print(
-            f"detected model: [bold]{det['model']}[/] (confidence {det['confidence']:.2f}; {det['reason']})"
-        )
-        for ev in det["evidence"]:
-            console.print(f"  [dim]@{ev['start']}-{ev['end']}[/] {_short(ev['text'])}", markup=True)
+        console.print(f"detected model: [bold]{det['model']}[/] (confidence {det['confidence']:.2f})")
     else:
-        console.print(f"detected model: none — {det['reason']}")
+        console.print("detected model: none")
+    console.print(f"                {escape(det['reason'])}", markup=True)
+    if det["alternatives"]:
+        console.print("models, ranked:")
+        for alt in det["alternatives"]:
+            bar = "█" * round(alt["score"] * 20)
+            console.print(f"  {alt['model']:20s} {alt['score']:5.2f} {bar}")
+    for ev in det["evidence"]:
+        dim = _DIMENSION.get(ev.get("dimension", ""), ev.get("dimension", ""))
+        console.print(f"  [dim]@{ev['start']}-{ev['end']} {dim}:[/] {escape(_short(ev['text']))}")
     if r["mislabel"]:
-        console.print(f"[bold red]mislabel[/] {r['mislabel']['pattern']}: {r['mislabel']['text']}")
+        console.print(f"[bold red]mislabel[/] {r['mislabel']['pattern']}: {escape(r['mislabel']['text'])}")
     console.print("findings:")
     for f in r["findings"]:
         if not show_all and not f["required_for_detected_model"] and f["status"] == "missing":
@@ -70,7 +95,7 @@ def _print_report(r: dict[str, Any], show_all: bool) -> None:
         cuad = f" [dim]CUAD: {f['cuad']}[/]" if f["cuad"] else ""
         console.print(f"  {_MARK[f['status']]:>8} {f['item']}{need}{cuad}")
         for ev in f["evidence"][:1]:
-            console.print(f"           [dim]@{ev['start']}-{ev['end']}[/] {_short(ev['text'])}")
+            console.print(f"           [dim]@{ev['start']}-{ev['end']}[/] {escape(_short(ev['text']))}")
         if f["status"] != "present" and f["required_for_detected_model"] and f["note"]:
             console.print(f"           {f['note']}", markup=False)
     if r["missing_for_detected_model"]:
@@ -154,3 +179,55 @@ def eval_contracts(
     console.print(
         f"throughput: {result['docs_per_second']:.1f} contracts/second (whole pipeline, .txt to findings)"
     )
+
+
+@app.command("eval-engagements")
+def eval_engagements(
+    directory: Annotated[
+        Path,
+        typer.Argument(help="A labelled folder in the engagement corpus layout: texts/ + labels.yaml."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel worker processes.")] = 1,
+) -> None:
+    """Accuracy of the detected engagement model, precision when it names one, non-engagements called engagements."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from seamline.contracts.engagements import evaluate_engagements
+
+    with Progress(
+        TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), console=err_console
+    ) as progress:
+        task = progress.add_task("eval", total=None)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        result = evaluate_engagements(directory, workers=workers, on_progress=tick)
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+
+    def pct(value: float | None) -> str:
+        return "  n/a" if value is None else f"{value:5.3f}"
+
+    console.print(
+        f"{result['documents']} documents: {result['engagements']} engagements, "
+        f"{result['non_engagements']} non-engagements, {result['master_terms']} master terms"
+    )
+    console.print(f"accuracy on engagements:           {pct(result['accuracy'])}")
+    console.print(
+        f"precision when naming a model:     {pct(result['precision_committed'])} "
+        f"({result['committed']} named)"
+    )
+    console.print(f"non-engagements called engagement: {pct(result['false_engagement_rate'])}")
+    console.print(f"{'source':16s} {'docs':>5s} {'accuracy':>9s} {'precision':>9s} {'false eng.':>10s}")
+    for name, row in result["per_source"].items():
+        console.print(
+            f"{name:16s} {row['documents']:5d} {pct(row['accuracy']):>9s} "
+            f"{pct(row['precision_committed']):>9s} {pct(row['false_engagement_rate']):>10s}"
+        )
+    console.print("confusion (label -> detected):")
+    for label, row in result["confusion"].items():
+        console.print(f"  {label:20s} " + ", ".join(f"{k} {v}" for k, v in row.items()))
+    console.print(f"throughput: {result['docs_per_second']:.1f} documents/second (whole check pipeline)")

@@ -2,9 +2,11 @@
 
 ``knowledge/checklist.yaml`` lists what a contract should contain (each item cites a source, names the
 models that need it, its CUAD category if any, and the patterns that find it and mark its quality);
-``knowledge/contract_signals.yaml`` holds the cues that tell which engagement model a document describes
-and the limits applied when reading files. Both are loaded through :func:`seamline.knowledge.load_file`,
-so unknown keys and unknown sources are refused with the file and key named.
+``knowledge/contract_signals.yaml`` holds the parties' role words, the zones that discount a clause, the
+signals that tell which engagement model a document describes and the limits applied when reading files;
+``knowledge/document_types.yaml`` the cues of each document type. All three are loaded through
+:func:`seamline.knowledge.load_file`, so unknown keys and unknown sources are refused with the file and key
+named.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from seamline.knowledge import BUNDLED, MODEL_IDS, Entry, load_file, load_knowle
 
 CHECKLIST_FILE = "checklist.yaml"
 SIGNALS_FILE = "contract_signals.yaml"
+DOCUMENT_TYPES_FILE = "document_types.yaml"
 
 
 def _valid_patterns(value: list[str]) -> list[str]:
@@ -70,31 +73,93 @@ class Checklist(Entry):
         return next(i for i in self.items if i.id == item_id)
 
 
-class Cue(Entry):
+# Shorthands of the signal patterns (knowledge/contract_signals.yaml explains them). A party token is what
+# :meth:`seamline.contracts.parties.Parties.normalise` writes for a party's name.
+_NEGATION = r"(?!\b(?:not|no|never|nor|neither|without|cannot)\b|n[’']t\b)"
+SHORTHANDS = {
+    "{buyer}": r"(?:\bbuyer(?:['’]s)?\b)",
+    "{supplier}": r"(?:\bsupplier(?:['’]s)?\b)",
+    "{gap}": rf"(?:{_NEGATION}[^.;]){{0,60}}",
+    "{near}": rf"(?:{_NEGATION}[^.;]){{0,25}}",
+    "{any}": r"[^.;]{0,60}",
+}
+_SHORTHAND = re.compile(r"\{(buyer|supplier|gap|near|any)\}")
+
+
+def expand(pattern: str) -> str:
+    """A knowledge-base pattern with its shorthands written out as regular expressions."""
+    return _SHORTHAND.sub(lambda m: SHORTHANDS[m.group(0)], pattern)
+
+
+def _expanded_patterns(value: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_valid_patterns([expand(p) for p in value]))
+
+
+Dimension = Literal["directs", "owns_outcome", "pricing", "basis"]
+DIMENSIONS: tuple[str, ...] = ("directs", "owns_outcome", "pricing", "basis")
+DOCUMENT_TYPES = ("engagement", "master_terms", "nda", "licence", "distribution_or_supply", "employment", "other")
+ENGAGEMENT_TYPES = ("engagement", "master_terms")
+
+
+class Signal(Entry):
+    """One cue of an engagement model on one dimension of the sources' core question."""
+
     id: str
-    dimension: Literal["directs", "owns_outcome", "pricing", "basis"]
-    patterns: list[str] = Field(min_length=1)
-    favours: dict[str, float]
+    dimension: Dimension
     text: str
+    patterns: tuple[str, ...] = Field(min_length=1)
+    points_to: dict[str, float]
     source: str
 
-    _check_patterns = field_validator("patterns")(_valid_patterns)
+    _check_patterns = field_validator("patterns")(_expanded_patterns)
 
-    @field_validator("favours")
+    @field_validator("points_to")
     @classmethod
     def _known_models(cls, value: dict[str, float]) -> dict[str, float]:
         _valid_models(list(value))
+        if "in_house" in value:
+            raise ValueError("in_house is not an outside engagement: an employment contract is a document type")
         return value
 
 
-class GateCue(Entry):
+class Zone(Entry):
+    """Where a clause sits (a definition, boilerplate, a key-personnel clause): its signals count for less."""
+
     id: str
-    patterns: list[str] = Field(min_length=1)
-    weight: float
     text: str
+    weight: float = Field(ge=0, le=1)
+    clause: tuple[str, ...] = ()
+    section: tuple[str, ...] = ()
+    applies_to: tuple[Dimension, ...] = ()
     source: str
 
-    _check_patterns = field_validator("patterns")(_valid_patterns)
+    _check_patterns = field_validator("clause", "section")(_valid_patterns)
+
+
+class Roles(Entry):
+    """Role words and the verbs that show which side a party is on (contracts/parties.py)."""
+
+    buyer_words: tuple[str, ...]
+    supplier_words: tuple[str, ...]
+    ambiguous_words: tuple[str, ...] = ()
+    any_case: tuple[str, ...] = ()
+    not_party_terms: tuple[str, ...] = ()
+    supplier_context: tuple[str, ...]
+    buyer_context: tuple[str, ...]
+    preamble_chars: int = Field(gt=0)
+    context_clauses: int = Field(gt=0)
+    min_votes: int = Field(ge=1)
+    source: str
+    note: str | None = None
+
+    @field_validator("supplier_context", "buyer_context")
+    @classmethod
+    def _party_placeholder(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            if "{party}" not in pattern:
+                raise ValueError(f"pattern {pattern!r} lacks the {{party}} placeholder")
+            _valid_patterns([pattern.replace("{party}", "(?P<party>x)")])
+        return value
 
 
 class ClaimCue(Entry):
@@ -120,11 +185,12 @@ class Limits(Entry):
 
 
 class Detection(Entry):
-    min_subject_score: CitedNumber
-    min_model_score: CitedNumber
-    min_dimensions: CitedNumber
+    min_margin: CitedNumber
+    min_signal_weight: CitedNumber
     title_chars: CitedNumber
     max_evidence: CitedNumber
+    max_count: CitedNumber
+    type_clauses: CitedNumber
 
 
 class Mismatch(Entry):
@@ -136,11 +202,64 @@ class Mismatch(Entry):
 class Signals(Entry):
     limits: Limits
     detection: Detection
-    subject: list[GateCue] = Field(min_length=1)
-    not_engagement: list[GateCue] = Field(default_factory=list)
-    cues: list[Cue] = Field(min_length=1)
+    roles: Roles
+    zones: tuple[Zone, ...] = ()
+    signals: tuple[Signal, ...] = Field(min_length=1)
     claims: list[ClaimCue] = Field(default_factory=list)
     mismatch: Mismatch
+
+    @field_validator("signals")
+    @classmethod
+    def _unique(cls, value: tuple[Signal, ...]) -> tuple[Signal, ...]:
+        ids = [s.id for s in value]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"duplicate signal id(s): {', '.join(dup)}")
+        return value
+
+
+class DocumentType(Entry):
+    id: Literal["engagement", "master_terms", "nda", "licence", "distribution_or_supply", "employment", "other"]
+    name: str
+    text: str
+    source: str
+
+
+class TypeCue(Entry):
+    """A cue of a document type: counted in the body, looked for in the title, or a share of the clauses."""
+
+    id: str
+    text: str
+    where: Literal["body", "title", "share"] = "body"
+    patterns: tuple[str, ...] = Field(min_length=1)
+    points_to: dict[str, float]
+    source: str
+
+    _check_patterns = field_validator("patterns")(_expanded_patterns)
+
+    @field_validator("points_to")
+    @classmethod
+    def _known_types(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [t for t in value if t not in DOCUMENT_TYPES]
+        if unknown:
+            raise ValueError(f"unknown document type(s) {', '.join(unknown)}; expected: {', '.join(DOCUMENT_TYPES)}")
+        return value
+
+
+class DocumentTypes(Entry):
+    types: tuple[DocumentType, ...] = Field(min_length=len(DOCUMENT_TYPES))
+    cues: tuple[TypeCue, ...] = Field(min_length=1)
+
+    @field_validator("types")
+    @classmethod
+    def _every_type(cls, value: tuple[DocumentType, ...]) -> tuple[DocumentType, ...]:
+        missing = [t for t in DOCUMENT_TYPES if t not in {x.id for x in value}]
+        if missing:
+            raise ValueError(f"missing document type(s): {', '.join(missing)}")
+        return value
+
+    def name(self, type_id: str) -> str:
+        return next((t.name for t in self.types if t.id == type_id), type_id)
 
 
 def _root(root: Path | str | None) -> Path:
@@ -165,3 +284,13 @@ def load_checklist(root: Path | str | None = None) -> Checklist:
 def load_signals(root: Path | str | None = None) -> Signals:
     """The engagement-model cues and reading limits."""
     return _signals(_root(root))
+
+
+@lru_cache(maxsize=8)
+def _document_types(root: Path) -> DocumentTypes:
+    return load_file(DOCUMENT_TYPES_FILE, DocumentTypes, root, load_knowledge(root).sources)
+
+
+def load_document_types(root: Path | str | None = None) -> DocumentTypes:
+    """The document types and their cues."""
+    return _document_types(_root(root))

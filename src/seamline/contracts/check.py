@@ -12,9 +12,17 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from seamline.contracts.catalogue import Checklist, ChecklistItem, Signals, load_checklist, load_signals
+from seamline.contracts import learn
+from seamline.contracts.catalogue import (
+    Checklist,
+    ChecklistItem,
+    Signals,
+    load_checklist,
+    load_document_types,
+    load_signals,
+)
 from seamline.contracts.classify import ClauseModel, load_model
-from seamline.contracts.detect import Detected, claimed_model, detect_model
+from seamline.contracts.detect import Detected, claimed_model, detect
 from seamline.contracts.features import tokens
 from seamline.contracts.ingest import ReadLimits, default_limits, read_document, title_of
 from seamline.contracts.patterns import ClauseIndex, matches_any
@@ -48,11 +56,27 @@ class Finding(_Frozen):
     source: str
 
 
+class Clue(Span):
+    """A clause behind the detected model: which signal it carries and which dimension that speaks to."""
+
+    cue: str
+    dimension: str
+
+
+class Alternative(_Frozen):
+    model: str
+    score: float
+
+
 class DetectedModel(_Frozen):
     model: str | None
     confidence: float
-    evidence: list[Span]
+    evidence: list[Clue]
     reason: str
+    document_type: str
+    document_type_confidence: float
+    alternatives: list[Alternative]
+    parties: dict[str, list[str]]
 
 
 class Mislabel(_Frozen):
@@ -169,7 +193,7 @@ def _mislabel(
         return None
     for rule in kb.rules.mislabels:
         if rule.described_as == claimed and rule.actually == detected:
-            return Mislabel(pattern=rule.id, text=rule.consequence, source=rule.source)
+            return Mislabel(pattern=rule.id, text=rule.in_contract or rule.consequence, source=rule.source)
     names = {m.id: m.name.lower() for m in kb.models.values()}
     text = signals.mismatch.text.format(
         claimed=names.get(claimed, claimed), detected=names.get(detected, detected)
@@ -195,7 +219,7 @@ def check_text(
     clf = model or load_model()
     clauses = segment(text)
     index = ClauseIndex(clauses, [tokens(c.text) for c in clauses])
-    detected: Detected = detect_model(index, signals)
+    detected: Detected = detect(text, clauses, signals, load_document_types(knowledge), learn.load(), index)
     claimed_from: Literal["user", "title", "text"] | None = "user" if claimed else None
     if claimed is None:
         head = text[: int(signals.detection.title_chars.value)]
@@ -215,9 +239,16 @@ def check_text(
             model=detected.model,
             confidence=detected.confidence,
             evidence=[
-                Span(text=e.text, start=e.start, end=e.end, section=e.section) for e in detected.evidence
+                Clue(
+                    text=e.text, start=e.start, end=e.end, section=e.section, cue=e.cue, dimension=e.dimension
+                )
+                for e in detected.evidence
             ],
             reason=detected.reason,
+            document_type=detected.document_type,
+            document_type_confidence=detected.document_type_confidence,
+            alternatives=[Alternative(model=m, score=p) for m, p in detected.alternatives],
+            parties=detected.parties,
         ),
         mislabel=_mislabel(claimed, detected.model, kb, signals),
         findings=findings,

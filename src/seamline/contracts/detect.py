@@ -1,10 +1,17 @@
-"""Which engagement model a document describes, and which one it claims to be.
+"""Which kind of document this is, which engagement model it describes, and which one it claims to be.
 
-The cues of ``knowledge/contract_signals.yaml`` are matched clause by clause. A document counts as an
-engagement contract when its subject cues, less its not-engagement cues, reach the configured score; the
-detected model is then the one with the most cue weight, provided enough weight from enough dimensions
-(who directs, who owns the outcome, pricing shape, what is bought). Confidence is the winner's share of all
-model weight. The claimed model comes from the title (model names and aliases) or, failing that, the
+1. **Document type** (``knowledge/document_types.yaml``): the cue values go through the trained
+   document-type weights; only ``engagement`` and ``master_terms`` documents get a model. A confidentiality
+   clause alone never makes an NDA: the NDA cues are the title, disclosing and receiving parties, an
+   evaluation purpose and the *share* of the document about confidential information.
+2. **Parties** (:mod:`seamline.contracts.parties`) and **signals** (:mod:`seamline.contracts.signals`):
+   every signal is counted relative to the buyer and the supplier, discounted where it sits in
+   definitions, boilerplate, attachment lists, optional-extra rate cards or key-personnel clauses.
+3. **Model**: the trained weights turn the counts into a probability per model. Every model is reported
+   in ``alternatives``; the best one is named only when it leads the second by ``detection.min_margin``,
+   otherwise ``model`` is ``None`` and ``reason`` says which models were too close to call.
+
+The claimed model comes from the title (model names, aliases and title claims) or, failing that, the
 first model name in the text.
 """
 
@@ -12,12 +19,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from seamline.contracts.catalogue import Signals
+from seamline.contracts.catalogue import ENGAGEMENT_TYPES, DocumentTypes, Signals
+from seamline.contracts.learn import Artefact, Weights
 from seamline.contracts.patterns import ClauseIndex
 from seamline.contracts.segment import Clause
+from seamline.contracts.signals import Hit, Reading, feature, read, signal_counts, type_cue_values
 from seamline.knowledge import KnowledgeBase
+
+OUTSIDE_MODELS = (
+    "staff_augmentation",
+    "dedicated_team",
+    "project_outsourcing",
+    "managed_services",
+    "vested_outsourcing",
+    "product_delivery",
+)
 
 
 @dataclass(frozen=True)
@@ -27,16 +45,14 @@ class Evidence:
     end: int
     section: str
     cue: str = ""
+    dimension: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "section": self.section,
-        }
+        out: dict[str, object] = {"text": self.text, "start": self.start, "end": self.end, "section": self.section}
         if self.cue:
             out["cue"] = self.cue
+        if self.dimension:
+            out["dimension"] = self.dimension
         return out
 
 
@@ -47,67 +63,151 @@ class Detected:
     evidence: tuple[Evidence, ...]
     scores: dict[str, float]
     reason: str
+    document_type: str = "engagement"
+    document_type_confidence: float = 1.0
+    alternatives: tuple[tuple[str, float], ...] = ()
+    parties: dict[str, list[str]] = field(default_factory=dict)
+    signal_counts: dict[str, float] = field(default_factory=dict)
 
 
-def _first_hit(patterns: Sequence[str], index: ClauseIndex) -> Clause | None:
-    i = index.first_hit(patterns)
-    return None if i is None else index.clauses[i]
+def choose_model(
+    probabilities: dict[str, float], total_weight: float, min_margin: float, min_weight: float
+) -> tuple[str | None, str]:
+    """The model to name, or ``None`` with why: ``"named"``, ``"too_few_signals"`` or ``"too_close"``."""
+    ranked = sorted(probabilities.items(), key=lambda kv: (-kv[1], kv[0]))
+    if total_weight < min_weight:
+        return None, "too_few_signals"
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < min_margin:
+        return None, "too_close"
+    return ranked[0][0], "named"
 
 
-def _evidence(clause: Clause, cue: str) -> Evidence:
-    return Evidence(clause.text, clause.start, clause.end, clause.section, cue)
+def pick_type(probabilities: dict[str, float]) -> str:
+    """The most probable document type (an engagement wins a tie)."""
+    return max(probabilities, key=lambda t: (probabilities[t], t == "engagement"))
 
 
-def detect_model(index: ClauseIndex, signals: Signals) -> Detected:
-    """The engagement model the clauses describe, or ``model=None`` for a non-engagement."""
-    det = signals.detection
-    subject = 0.0
-    for gate in signals.subject:
-        if _first_hit(gate.patterns, index) is not None:
-            subject += gate.weight
-    against: list[str] = []
-    for gate in signals.not_engagement:
-        if _first_hit(gate.patterns, index) is not None:
-            subject -= gate.weight
-            against.append(gate.text)
+def _prior(items: Sequence[object]) -> dict[str, dict[str, float]]:
+    return {getattr(i, "id"): dict(getattr(i, "points_to")) for i in items}
 
-    if subject < det.min_subject_score.value:  # not an engagement: the model cues need not be read
-        why = "; ".join(against) if against else "no sign that it buys software-engineering capacity"
-        return Detected(None, 0.0, (), {}, f"not an engagement contract: {why}")
 
-    scores: dict[str, float] = {}
-    hits: list[tuple[float, Evidence, dict[str, float], str]] = []
-    for cue in signals.cues:
-        clause = _first_hit(cue.patterns, index)
-        if clause is None:
+def _prior_weights(classes: Sequence[str], items: Sequence[object], scale: float) -> Weights:
+    """Weights straight from the knowledge base (used when no trained artefact is available)."""
+    import numpy as np
+
+    prior = _prior(items)
+    names = list(prior)
+    w = np.array([[scale * prior[n].get(c, 0.0) for c in classes] for n in names], dtype=np.float64)
+    return Weights(tuple(classes), tuple(names), w.reshape(len(names), len(classes)), np.zeros(len(classes)), scale)
+
+
+def document_type_of(reading: Reading, types: DocumentTypes, signals: Signals, weights: Weights) -> dict[str, float]:
+    """Probability of each document type."""
+    values = type_cue_values(reading, types, signals)
+    return weights.probabilities(values, _prior(types.cues))
+
+
+def _evidence(
+    reading: Reading, hits: Sequence[Hit], contribution: dict[str, float], limit: int
+) -> tuple[Evidence, ...]:
+    """The clauses that speak most for the model: by signal weight times zone weight, one per clause."""
+    ranked = sorted(
+        (h for h in hits if contribution.get(h.signal, 0.0) > 0),
+        key=lambda h: (-contribution[h.signal] * h.weight, h.clause),
+    )
+    out: list[Evidence] = []
+    seen: set[int] = set()
+    per_signal: dict[str, int] = {}
+    for h in ranked:
+        if h.clause in seen or per_signal.get(h.signal, 0) >= 2:
             continue
-        for model, weight in cue.favours.items():
-            scores[model] = scores.get(model, 0.0) + weight
-        hits.append((max(cue.favours.values()), _evidence(clause, cue.id), cue.favours, cue.dimension))
+        seen.add(h.clause)
+        per_signal[h.signal] = per_signal.get(h.signal, 0) + 1
+        c = reading.clauses[h.clause]
+        out.append(Evidence(c.text, c.start, c.end, c.section, h.signal, h.dimension))
+        if len(out) >= limit:
+            break
+    return tuple(out)
 
-    if not scores:
-        return Detected(None, 0.0, (), scores, "no cue of any engagement model")
-    best = max(scores, key=lambda m: (scores[m], -list(scores).index(m)))
-    dims = {dim for _, _, favours, dim in hits if favours.get(best, 0) > 0}
-    if scores[best] < det.min_model_score.value or len(dims) < det.min_dimensions.value:
-        return Detected(None, 0.0, (), scores, "too few cues to tell the engagement model")
-    total = sum(v for v in scores.values() if v > 0)
-    confidence = round(scores[best] / total, 3) if total else 0.0
-    support = sorted((h for h in hits if h[2].get(best, 0) > 0), key=lambda h: -h[2][best])
-    evidence = tuple(h[1] for h in support[: int(det.max_evidence.value)])
-    return Detected(best, confidence, evidence, scores, f"{len(support)} cues over {len(dims)} dimensions")
+
+def detect(
+    text: str,
+    clauses: Sequence[Clause],
+    signals: Signals,
+    types: DocumentTypes,
+    artefact: Artefact | None,
+    written: ClauseIndex | None = None,
+) -> Detected:
+    """Document type, then the engagement model with every alternative ranked (see the module docstring)."""
+    reading = read(text, clauses, signals, written)
+    det = signals.detection
+    type_weights = artefact.document_type if artefact else _prior_weights(
+        [t.id for t in types.types], types.cues, 1.0
+    )
+    model_weights = artefact.model if artefact else _prior_weights(OUTSIDE_MODELS, signals.signals, 1.0)
+    type_probs = document_type_of(reading, types, signals, type_weights)
+    doc_type = pick_type(type_probs)
+    parties = reading.parties.as_dict()
+    type_conf = round(type_probs[doc_type], 3)
+    if doc_type not in ENGAGEMENT_TYPES:
+        why = next((t.text for t in types.types if t.id == doc_type), doc_type)
+        return Detected(
+            None,
+            0.0,
+            (),
+            {},
+            f"not an engagement: the document {why} ({types.name(doc_type).lower()})",
+            doc_type,
+            type_conf,
+            (),
+            parties,
+        )
+
+    counts, hits = signal_counts(reading, signals)
+    values = {k: feature(v) for k, v in counts.items()}
+    prior = _prior(signals.signals)
+    probs = model_weights.probabilities(values, prior)
+    ranked = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
+    alternatives = tuple((m, round(p, 3)) for m, p in ranked)
+    (best, p1), (second, p2) = ranked[0], ranked[1]
+    total = sum(counts.values())
+    master = " Master terms: the statements of work or order forms decide the rest." if doc_type == "master_terms" else ""
+    names = list(values)
+    matrix = model_weights.matrix(names, prior)
+    col = list(model_weights.classes).index(best)
+    contribution = {n: float(matrix[i, col]) for i, n in enumerate(names) if counts[n] > 0}
+    chosen, why = choose_model(probs, total, det.min_margin.value, det.min_signal_weight.value)
+    if why == "too_few_signals":
+        return Detected(
+            None, round(p1, 3), (), probs,
+            f"too few signals of any engagement model to name one.{master}".strip(),
+            doc_type, type_conf, alternatives, parties, counts,
+        )
+    if why == "too_close":
+        return Detected(
+            None, round(p1, 3),
+            _evidence(reading, hits, contribution, int(det.max_evidence.value)),
+            probs,
+            f"too close to call between {best} ({p1:.2f}) and {second} ({p2:.2f}); "
+            f"the margin {p1 - p2:.2f} is under {det.min_margin.value:g}.{master}",
+            doc_type, type_conf, alternatives, parties, counts,
+        )
+    evidence = _evidence(reading, hits, contribution, int(det.max_evidence.value))
+    dims = sorted({e.dimension for e in evidence})
+    n_sig = sum(1 for n in names if counts[n] > 0 and contribution.get(n, 0) > 0)
+    reason = f"{n_sig} signals for it over {len(dims)} dimensions; margin {p1 - p2:.2f} over {second}.{master}"
+    return Detected(best, round(p1, 3), evidence, probs, reason, doc_type, type_conf, alternatives, parties, counts)
 
 
 def claimed_model(title_text: str, body: str, kb: KnowledgeBase, signals: Signals) -> str | None:
-    """The model the document says it is: a model name or alias in the title, else in the text."""
-    aliases: list[tuple[re.Pattern[str], str]] = []
+    """The model the document says it is: a model name, alias or title claim in the title, else a model
+    name or alias in the text."""
+    names: list[tuple[re.Pattern[str], str]] = []
     for model in kb.models.values():
         for name in [model.name, *model.names]:
-            aliases.append((re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE), model.id))
-    for claim in signals.claims:
-        for pattern in claim.patterns:
-            aliases.append((re.compile(pattern, re.IGNORECASE), claim.model))
-    for text in (title_text, body):
+            names.append((re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE), model.id))
+    claims = [(re.compile(p, re.IGNORECASE), c.model) for c in signals.claims for p in c.patterns]
+    for text, aliases in ((title_text, names + claims), (body, names)):
         found = [(m.start(), model_id) for pattern, model_id in aliases if (m := pattern.search(text))]
         if found:
             return min(found)[1]

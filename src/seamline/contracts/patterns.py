@@ -160,8 +160,28 @@ class ClauseIndex:
                 postings.setdefault(tok, []).append(i)
         self._postings = postings
         self._words = sorted(postings)
-        self._memo: dict[tuple[str, ...], list[int]] = {}
+        self._memo: dict[tuple[str | int | None, ...], list[int]] = {}
         self._group_memo: dict[str, set[int]] = {}
+
+    def postings(self, word: str) -> list[int]:
+        """Indices of the clauses holding ``word`` (lower case, whole word)."""
+        return self._postings.get(word, [])
+
+    def derive(self, clauses: Sequence[Clause], extra: dict[str, set[int]]) -> ClauseIndex:
+        """An index over rewritten ``clauses`` (same count and order) that shares this one's word postings,
+        with the words of ``extra`` (word -> clause indices) added; the rewritten texts are read only when a
+        pattern's words make a clause a candidate."""
+        out = ClauseIndex.__new__(ClauseIndex)
+        out.clauses = clauses
+        out.tokens = self.tokens
+        postings = dict(self._postings)
+        for word, idx in extra.items():
+            postings[word] = sorted(set(postings.get(word, ())) | idx)
+        out._postings = postings
+        out._words = sorted(postings) if any(w not in self._postings for w in extra) else self._words
+        out._memo = {}
+        out._group_memo = {}
+        return out
 
     def _group(self, words: tuple[str, ...]) -> set[int]:
         key = " ".join(words)
@@ -182,24 +202,26 @@ class ClauseIndex:
             j += 1
         return found
 
-    def hits(self, patterns: Sequence[str]) -> list[int]:
-        """Indices (in document order) of the clauses that any of ``patterns`` matches."""
-        key = tuple(patterns)
+    def hits(self, patterns: Sequence[str], limit: int | None = None) -> list[int]:
+        """Indices (in document order) of the clauses that any of ``patterns`` matches; with ``limit``, only
+        among the first ``limit`` clauses."""
+        key = (*patterns, limit)
         if key in self._memo:
             return self._memo[key]
+        n = len(self.clauses) if limit is None else min(limit, len(self.clauses))
         found: set[int] = set()
         for pattern in patterns:
             comp = compile_pattern(pattern)
             candidates: Sequence[int] | set[int]
             if comp.requirements is None:
-                candidates = range(len(self.clauses))
+                candidates = range(n)
             else:
                 candidates = set()
                 for groups in comp.requirements:
                     sets = sorted((self._group(g) for g in groups), key=len)
                     candidates |= sets[0].intersection(*sets[1:])
             search = comp.regex.search
-            found.update(i for i in candidates if i not in found and search(self.clauses[i].text))
+            found.update(i for i in candidates if i < n and i not in found and search(self.clauses[i].text))
         self._memo[key] = sorted(found)
         return self._memo[key]
 

@@ -25,8 +25,9 @@ _BOUNDARY = re.compile(
     r")"
 )
 _NUMBERED_HEADING = re.compile(
-    r"^\s*(?:(?:section|article|clause)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$", re.I
+    r"^\s*(?:(?:section|sec\.|article|clause)\s*)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$", re.I
 )
+_ATTACHMENT_HEADING = re.compile(r"^(?:schedule|exhibit|annex|appendix|attachment)\s+[\w.-]{1,6}\b", re.I)
 _WORD = re.compile(r"[A-Za-z]")
 _LETTERS = re.compile(r"[^\W\d_]")
 
@@ -48,6 +49,8 @@ def _heading_of(fragment: str) -> str | None:
         return None
     m = _NUMBERED_HEADING.match(frag)
     if m and len(m.group(2)) <= 70:
+        return frag.rstrip(".:")
+    if _ATTACHMENT_HEADING.match(frag):  # "Schedule 1 — Named engineers", "Exhibit B"
         return frag.rstrip(".:")
     if frag.isupper() and len(_LETTERS.findall(frag)) >= 3:  # an upper-case line
         return frag.rstrip(".:")
