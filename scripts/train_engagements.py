@@ -72,8 +72,8 @@ NULL_TYPES = {  # the corpus's non-engagements that are not in CUAD
     "syn-mis-05-professional-services-really-referral": "other",
 }
 TYPE_L2 = (0.003, 0.01, 0.03, 0.1)
-MODEL_L2 = (0.003, 0.01, 0.03, 0.1, 0.3)
-PRIOR_SCALES = (0.5, 1.0, 1.5)
+MODEL_L2 = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+PRIOR_SCALES = (0.5, 1.0, 1.5, 2.0, 3.0)
 MARGINS = tuple(round(m, 2) for m in np.arange(0.0, 0.41, 0.02))
 PRECISION_TARGET = 0.92  # leave-one-source-out precision the naming margin must reach (goal: 0.90)
 SECOND_LABEL_SHARE = 0.3  # a second accepted label gets this share of a document's target
@@ -241,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--evaluate-only", action="store_true", help="print the figures, write nothing")
     ap.add_argument("--json", type=Path, help="also write the held-out figures to this file")
     ap.add_argument("--margin", type=float, help="use this naming margin instead of the chosen one")
+    ap.add_argument("--min-weight", type=float, help="use this minimum signal weight instead of the knowledge base's")
     ap.add_argument("--dump", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--verbose", action="store_true", help="print each labelled document's held-out answer")
     args = ap.parse_args(argv)
@@ -321,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     loso_of = {it.key: dict(zip(OUTSIDE_MODELS, p, strict=True)) for it, p in zip(eng_items, loso, strict=True)}
     totals = {items[i].key: sum(feats[i][1].values()) for i in labelled}
 
+    min_weight = det.min_signal_weight.value if args.min_weight is None else args.min_weight
+
     def outcomes(margin: float) -> list[Outcome]:
         rows = []
         for i in labelled:
@@ -335,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
                     w, b = fit(xm, tm, scale * pm, l2=model_l2, sample_weight=_class_balance(tm))
                     x = np.array([feature(feats[i][1][n]) for n in sig_names])
                     probs = dict(zip(OUTSIDE_MODELS, softmax(x @ w + b), strict=True))
-                model, _ = choose_model(probs, totals[it.key], margin, det.min_signal_weight.value)
+                model, _ = choose_model(probs, totals[it.key], margin, min_weight)
             rows.append(Outcome(it.doc, model, doc_type))
         return rows
 

@@ -56,10 +56,12 @@ class CorpusDoc:
     def family(self) -> str:
         """The group held out together in leave-one-source-out: one template family.
 
-        Synthetic documents (``syn-sa-01-...``) form one family per prefix pair; documents of a real
-        repository or library (``alaska-``, ``us-``) one per prefix; CUAD contracts, each from a different
-        company, one each.
+        An entry's ``family`` names it; otherwise synthetic documents (``syn-sa-01-...``) form one family per
+        prefix pair, documents of a real repository or library (``alaska-``, ``us-``) one per prefix, and
+        CUAD contracts, each from a different company, one each.
         """
+        if isinstance(self.entry.get("family"), str) and self.entry["family"]:
+            return str(self.entry["family"])
         parts = self.slug.split("-")
         if parts[0] == "syn" and len(parts) > 1:
             return f"syn-{parts[1]}"

@@ -280,7 +280,7 @@ def resolve_parties(
         found = {table[n.lower()] for n in g.names if n.lower() in table}
         if len(found) == 1:
             g.role = found.pop()
-            g.how = "role word"
+            g.how = "defined, role word"
 
     # 3. what the text says each party does
     unresolved = [g for g in groups if g.role is None]

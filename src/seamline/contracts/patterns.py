@@ -36,8 +36,27 @@ class Compiled:
 _ANCHORS = ("AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_LINE")
 
 
-def _lead(items: Any, anchored: bool = False) -> list[str] | None:
-    """Literal beginnings of a parsed pattern that starts at a word boundary, or None when unknown."""
+def _ends_word(item: Any) -> bool:
+    """Whether this parsed item guarantees that a word ended just before it (\\b, white space, a hyphen)."""
+    op, arg = item
+    name = str(op)
+    if name == "AT":
+        return str(arg) == "AT_BOUNDARY"
+    if name == "LITERAL":
+        return not chr(arg).isalnum() and chr(arg) != "_"
+    return _is_space(op, arg)
+
+
+def _whole_after(seq: list[Any], k: int, inherited: bool) -> bool:
+    return _ends_word(seq[k]) if k < len(seq) else inherited
+
+
+def _lead(items: Any, anchored: bool = False, whole_after: bool = False) -> list[str] | None:
+    """Literal beginnings of a parsed pattern that starts at a word boundary, or None when unknown.
+
+    A beginning that must be followed by the end of a word carries a trailing space (a whole word);
+    ``whole_after`` says whether what follows ``items`` in the enclosing pattern ends a word.
+    """
     seq = list(items)
     i = 0
     while i < len(seq) and str(seq[i][0]) == "AT":  # \b, ^ and other zero-width anchors
@@ -58,20 +77,20 @@ def _lead(items: Any, anchored: bool = False) -> list[str] | None:
             "BRANCH",
             "SUBPATTERN",
         ):  # the parser factors out common starts
-            rest = _lead([seq[i]], anchored=True)
+            rest = _lead([seq[i]], anchored=True, whole_after=_whole_after(seq, i + 1, whole_after))
             if rest:
                 return [text + r for r in rest]
-        return [text]
+        return [text + " "] if _whole_after(seq, i, whole_after) else [text]
     if name == "SUBPATTERN":
-        return _lead(arg[-1], anchored)
+        return _lead(arg[-1], anchored, _whole_after(seq, i + 1, whole_after))
     if name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] == 0:  # an optional start: either it or what follows
         optional = _lead(arg[2], anchored)
-        rest = _lead(seq[i + 1 :], anchored)
+        rest = _lead(seq[i + 1 :], anchored, whole_after)
         return None if optional is None or rest is None else optional + rest
     if name == "BRANCH":
         out: list[str] = []
         for branch in arg[1]:
-            sub = _lead(branch, anchored)
+            sub = _lead(branch, anchored, _whole_after(seq, i + 1, whole_after))
             if sub is None:
                 return None
             out += sub

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import overload
 
 from seamline.contracts.catalogue import SHORTHANDS, DocumentTypes, Signals, Zone
@@ -175,15 +176,29 @@ _NEGATOR = re.compile(
 NEGATION_WINDOW = 50  # characters before a match, within its sentence, where a negation cancels it
 
 
+_SAYS_NO = re.compile(r"(?<![a-z])(?:not|no|without|never|nor)(?![a-z])|n\[’")
+
+
+@lru_cache(maxsize=4096)
+def _states_negation(pattern: str) -> bool:
+    """Whether a pattern is itself about a negation ("the buyer will not direct"): its matches keep theirs."""
+    return bool(_SAYS_NO.search(pattern))
+
+
 def affirmed(text: str, patterns: Sequence[str]) -> bool:
-    """Whether a pattern matches ``text`` somewhere not negated just before ("there are no service
-    credits", "fees are not tied to KPIs" do not count)."""
+    """Whether a pattern matches ``text`` somewhere not negated: no negation just before the match ("there
+    are no service credits") nor inside it ("the Supplier does not manage the team"), unless the pattern
+    itself states a negation."""
     for pattern in patterns:
+        inside_ok = _states_negation(pattern)
         for m in compile_pattern(pattern).regex.finditer(text):
             before = text[max(0, m.start() - NEGATION_WINDOW) : m.start()]
             cut = max(before.rfind("."), before.rfind(";"), before.rfind(":"))
-            if not _NEGATOR.search(before[cut + 1 :]):
-                return True
+            if _NEGATOR.search(before[cut + 1 :]):
+                continue
+            if not inside_ok and _NEGATOR.search(m.group(0)):
+                continue
+            return True
     return False
 
 
