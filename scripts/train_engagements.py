@@ -50,7 +50,12 @@ from seamline.contracts.catalogue import (  # noqa: E402
     load_document_types,
     load_signals,
 )
-from seamline.contracts.detect import OUTSIDE_MODELS, choose_model, pick_type  # noqa: E402
+from seamline.contracts.detect import (  # noqa: E402
+    OUTSIDE_MODELS,
+    apply_master_terms_rule,
+    choose_model,
+    pick_type,
+)
 from seamline.contracts.engagements import CorpusDoc, Outcome, read_corpus, report  # noqa: E402
 from seamline.contracts.learn import ARTEFACT, Artefact, Weights, fit, save, softmax  # noqa: E402
 from seamline.contracts.patterns import ClauseIndex  # noqa: E402
@@ -75,9 +80,10 @@ TYPE_L2 = (0.003, 0.01, 0.03, 0.1)
 MODEL_L2 = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 PRIOR_SCALES = (0.5, 1.0, 1.5, 2.0, 3.0)
 MARGINS = tuple(round(m, 2) for m in np.arange(0.0, 0.41, 0.02))
-PRECISION_TARGET = 0.92  # leave-one-source-out precision the naming margin must reach (goal: 0.90)
+PRECISION_TARGET = 0.90  # leave-one-source-out precision the naming margin must reach (the issue's goal)
 SECOND_LABEL_SHARE = 0.3  # a second accepted label gets this share of a document's target
 FOLDS = 5
+BIAS_L2 = 0.3  # leave-one-source-out: 0 -> 0.778/0.840 at margin 0, 0.3 -> 0.790/0.853, 1 -> 0.778/0.840
 
 
 @dataclass
@@ -218,9 +224,7 @@ def train_types(items: list[Item], x: np.ndarray, prior: np.ndarray) -> tuple[fl
     return best[1], best[2]
 
 
-def loso_models(
-    items: list[Item], x: np.ndarray, prior: np.ndarray, l2: float, scale: float
-) -> np.ndarray:
+def loso_models(items: list[Item], x: np.ndarray, prior: np.ndarray, l2: float, scale: float) -> np.ndarray:
     """Leave-one-source-out probabilities of each engagement document's model."""
     classes = list(OUTSIDE_MODELS)
     t = _targets(items, classes)
@@ -228,7 +232,9 @@ def loso_models(
     families = sorted({it.family for it in items})
     for fam in families:
         test = np.array([it.family == fam for it in items])
-        weights, bias = fit(x[~test], t[~test], scale * prior, l2=l2, sample_weight=_class_balance(t[~test]))
+        weights, bias = fit(
+            x[~test], t[~test], scale * prior, l2=l2, sample_weight=_class_balance(t[~test]), bias_l2=BIAS_L2
+        )
         out[test] = softmax(x[test] @ weights + bias)
     return out
 
@@ -241,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--evaluate-only", action="store_true", help="print the figures, write nothing")
     ap.add_argument("--json", type=Path, help="also write the held-out figures to this file")
     ap.add_argument("--margin", type=float, help="use this naming margin instead of the chosen one")
-    ap.add_argument("--min-weight", type=float, help="use this minimum signal weight instead of the knowledge base's")
+    ap.add_argument(
+        "--min-weight", type=float, help="use this minimum signal weight instead of the knowledge base's"
+    )
     ap.add_argument("--dump", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--verbose", action="store_true", help="print each labelled document's held-out answer")
     args = ap.parse_args(argv)
@@ -249,11 +257,20 @@ def main(argv: list[str] | None = None) -> int:
     det = signals.detection
 
     corpus = _corpus_items(args.shared / "engagements", "corpus", args.shared / "cuad")
-    extra = _corpus_items(args.extra, "extra", args.shared / "cuad") if (args.extra / "labels.yaml").is_file() else []
+    extra = (
+        _corpus_items(args.extra, "extra", args.shared / "cuad")
+        if (args.extra / "labels.yaml").is_file()
+        else []
+    )
     in_corpus = {
         str((it.doc.entry.get("source") or {}).get("cuad_id")) for it in corpus if it.doc is not None
     }
-    items = corpus + extra + _cuad_items(args.shared / "cuad", in_corpus) + _nli_items(args.shared / "contract-nli")
+    items = (
+        corpus
+        + extra
+        + _cuad_items(args.shared / "cuad", in_corpus)
+        + _nli_items(args.shared / "contract-nli")
+    )
     non_service = {
         json.loads(line)["id"]
         for line in (args.shared / "cuad" / "labels.jsonl").read_text(encoding="utf-8").splitlines()
@@ -279,11 +296,21 @@ def main(argv: list[str] | None = None) -> int:
 
         with args.dump.open("wb") as fh:
             pickle.dump(
-                {"keys": [items[i].key for i in typed], "types": [items[i].doc_type for i in typed],
-                 "datasets": [items[i].dataset for i in typed], "oof": oof_types, "non_service": non_service},
+                {
+                    "keys": [items[i].key for i in typed],
+                    "types": [items[i].doc_type for i in typed],
+                    "datasets": [items[i].dataset for i in typed],
+                    "oof": oof_types,
+                    "non_service": non_service,
+                },
                 fh,
             )
-    oof_type_of = {items[i].key: pick_type(dict(zip(DOCUMENT_TYPES, oof_types[k], strict=True))) for k, i in enumerate(typed)}
+    oof_type_of = {
+        items[i].key: apply_master_terms_rule(
+            pick_type(dict(zip(DOCUMENT_TYPES, oof_types[k], strict=True))), feats[i][0], types
+        )
+        for k, i in enumerate(typed)
+    }
     goal_rows = [items[i] for i in typed if items[i].dataset == "nli" or items[i].key in non_service]
     goal_false = [it.key for it in goal_rows if oof_type_of[it.key] in ENGAGEMENT_TYPES]
     print(
@@ -312,14 +339,24 @@ def main(argv: list[str] | None = None) -> int:
     for scale in PRIOR_SCALES:
         for l2 in MODEL_L2:
             probs = loso_models(eng_items, xm, pm, l2, scale)
-            acc = np.mean([OUTSIDE_MODELS[p.argmax()] in it.doc.labels for p, it in zip(probs, eng_items, strict=True)])  # type: ignore[union-attr]
-            loglik = float(np.mean(np.log(np.clip((probs * (_targets(eng_items, list(OUTSIDE_MODELS)) > 0)).sum(1), 1e-9, 1))))
-            print(f"  model scale={scale:<4} l2={l2:<6} leave-one-source-out accuracy {acc:.3f} log-likelihood {loglik:.3f}")
+            acc = np.mean(
+                [OUTSIDE_MODELS[p.argmax()] in it.doc.labels for p, it in zip(probs, eng_items, strict=True)]
+            )  # type: ignore[union-attr]
+            loglik = float(
+                np.mean(
+                    np.log(np.clip((probs * (_targets(eng_items, list(OUTSIDE_MODELS)) > 0)).sum(1), 1e-9, 1))
+                )
+            )
+            print(
+                f"  model scale={scale:<4} l2={l2:<6} leave-one-source-out accuracy {acc:.3f} log-likelihood {loglik:.3f}"
+            )
             if best is None or (acc, loglik) > (best[0], best[1]):
                 best = (float(acc), loglik, scale, l2, probs)
     assert best is not None
     _, _, scale, model_l2, loso = best
-    loso_of = {it.key: dict(zip(OUTSIDE_MODELS, p, strict=True)) for it, p in zip(eng_items, loso, strict=True)}
+    loso_of = {
+        it.key: dict(zip(OUTSIDE_MODELS, p, strict=True)) for it, p in zip(eng_items, loso, strict=True)
+    }
     totals = {items[i].key: sum(feats[i][1].values()) for i in labelled}
 
     min_weight = det.min_signal_weight.value if args.min_weight is None else args.min_weight
@@ -335,7 +372,9 @@ def main(argv: list[str] | None = None) -> int:
                 probs = loso_of.get(it.key)
                 if probs is None:  # a non-engagement typed as one: score it with the model trained on all
                     tm = _targets(eng_items, list(OUTSIDE_MODELS))
-                    w, b = fit(xm, tm, scale * pm, l2=model_l2, sample_weight=_class_balance(tm))
+                    w, b = fit(
+                        xm, tm, scale * pm, l2=model_l2, sample_weight=_class_balance(tm), bias_l2=BIAS_L2
+                    )
                     x = np.array([feature(feats[i][1][n]) for n in sig_names])
                     probs = dict(zip(OUTSIDE_MODELS, softmax(x @ w + b), strict=True))
                 model, _ = choose_model(probs, totals[it.key], margin, min_weight)
@@ -356,9 +395,16 @@ def main(argv: list[str] | None = None) -> int:
         for o in final:
             probs = loso_of.get(o.doc.slug, {})
             top = sorted(probs.items(), key=lambda kv: -kv[1])[:2]
-            mark = "ok " if (o.model in o.doc.labels) or (not o.doc.is_engagement and o.document_type not in ENGAGEMENT_TYPES) else "ERR"
-            print(f"  {mark} {o.doc.slug[:48]:48s} {str(o.doc.labels):44s} {o.document_type[:12]:12s} {str(o.model):20s} "
-                  + " ".join(f"{m[:8]}={p:.2f}" for m, p in top))
+            mark = (
+                "ok "
+                if (o.model in o.doc.labels)
+                or (not o.doc.is_engagement and o.document_type not in ENGAGEMENT_TYPES)
+                else "ERR"
+            )
+            print(
+                f"  {mark} {o.doc.slug[:48]:48s} {str(o.doc.labels):44s} {o.document_type[:12]:12s} {str(o.model):20s} "
+                + " ".join(f"{m[:8]}={p:.2f}" for m, p in top)
+            )
     held_out = report(final, 1.0)
     held_out.pop("docs_per_second")
     held_out.pop("seconds")
@@ -381,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     yt = np.eye(len(classes_t))[[classes_t.index(str(items[i].doc_type)) for i in typed]]
     wt, bt = fit(xt, yt, pt, l2=type_l2, sample_weight=_balanced([str(items[i].doc_type) for i in typed]))
     tm = _targets(eng_items, list(OUTSIDE_MODELS))
-    wm, bm = fit(xm, tm, scale * pm, l2=model_l2, sample_weight=_class_balance(tm))
+    wm, bm = fit(xm, tm, scale * pm, l2=model_l2, sample_weight=_class_balance(tm), bias_l2=BIAS_L2)
     info = {
         "trained_on": dict(Counter(items[i].dataset for i in typed)),
         "engagement_documents": len(eng_items),
@@ -389,7 +435,9 @@ def main(argv: list[str] | None = None) -> int:
         "model_l2": model_l2,
         "model_prior_scale": scale,
         "margin_chosen": chosen_margin,
-        "held_out": {k: held_out[k] for k in ("accuracy", "precision_committed", "false_engagement_rate", "per_source")},
+        "held_out": {
+            k: held_out[k] for k in ("accuracy", "precision_committed", "false_engagement_rate", "per_source")
+        },
         "sources": ["cuad-v1", "contract-nli", "seamline-engagements-corpus"],
     }
     artefact = Artefact(

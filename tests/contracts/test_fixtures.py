@@ -18,7 +18,8 @@ EXPECTED = {
     "dedicated_team.txt": ("dedicated_team", "dedicated_team", None),
     "vested_outsourcing.txt": ("vested_outsourcing", "vested_outsourcing", None),
     "product_delivery.txt": ("product_delivery", "product_delivery", None),
-    "in_house_employment.txt": (None, "in_house", None),
+    # an employment contract is the in-house baseline, not an outside engagement: its type says so, no model
+    "in_house_employment.txt": (None, None, None),
     "nda.txt": (None, None, None),
     "mislabel_staff_aug_vendor_delivers.txt": (
         "staff_augmentation",
@@ -34,6 +35,9 @@ EXPECTED = {
 }
 
 
+TYPES = {"in_house_employment.txt": "employment", "nda.txt": "nda"}
+
+
 def status(report: ContractReport, item: str) -> str:
     return next(f.status for f in report.findings if f.item == item)
 
@@ -45,6 +49,7 @@ def test_fixture_model_and_mislabel(name: str) -> None:
     assert report.claimed == claimed
     assert report.detected.model == detected
     assert (report.mislabel.pattern if report.mislabel else None) == mislabel
+    assert report.detected.document_type == TYPES.get(name, "engagement")
     if detected is None:
         assert report.detected.evidence == []
         assert not any(f.required_for_detected_model for f in report.findings)
@@ -155,7 +160,8 @@ def test_replacement_and_communication_without_times_are_weak(tmp_path: Path) ->
         "within 10 business days, and shall not invoice the first two weeks of", "without invoicing"
     )
     text = text.replace(
-        "daily stand-ups and sprint planning, and respond to messages within 2 business hours", "stand-ups"
+        "daily stand-ups and sprint planning, and respond to messages within 2 business hours",
+        "stand-ups and answer messages promptly",
     )
     path = tmp_path / "vague.md"
     path.write_text(text, encoding="utf-8")
@@ -164,3 +170,38 @@ def test_replacement_and_communication_without_times_are_weak(tmp_path: Path) ->
     assert status(report, "replacement_of_leavers") == "weak"
     assert status(report, "communication_sla") == "weak"
     assert status(check_contract(FIX / "staff_augmentation.md"), "replacement_of_leavers") == "present"
+
+
+def test_attending_stand_ups_is_not_a_communication_sla(tmp_path: Path) -> None:
+    text = (
+        (FIX / "staff_augmentation.md")
+        .read_text(encoding="utf-8")
+        .replace(
+            "daily stand-ups and sprint planning, and respond to messages within 2 business hours",
+            "daily stand-ups and the sprint planning sessions of the product team",
+        )
+    )
+    path = tmp_path / "stand-ups.md"
+    path.write_text(text, encoding="utf-8")
+    report = check_contract(path)
+    assert status(report, "communication_sla") == "missing"
+    assert "communication_sla" in report.missing_for_detected_model
+
+
+def test_then_current_rates_price_a_change(tmp_path: Path) -> None:
+    """ "Billed at the then-current rates" says how a change is priced: the change clause is not weak."""
+    text = (
+        'SOFTWARE DEVELOPMENT AGREEMENT\n\nThis agreement is between Harrow Logistics Ltd ("Harrow") and '
+        'Kestrel Code Ltd ("Kestrel").\n\n1. Kestrel shall design, build and deliver the route-planning '
+        "application described in the specification in Schedule 1 for a fixed price of GBP 84,000, payable on "
+        "acceptance of each of the three milestones.\n\n2. Harrow may ask for changes to the specification at "
+        "any time; any change request outside the specification will be carried out and billed at Kestrel's "
+        "then-current rates once both parties have signed it.\n"
+    )
+    path = tmp_path / "then-current.txt"
+    path.write_text(text, encoding="utf-8")
+    report = check_contract(path)
+    assert report.detected.model == "project_outsourcing"
+    assert status(report, "change_request_repricing") == "present"
+    path.write_text(text.replace(" and billed at Kestrel's then-current rates", ""), encoding="utf-8")
+    assert status(check_contract(path), "change_request_repricing") == "weak"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from seamline.contracts.catalogue import load_checklist, load_signals
+from seamline.contracts.catalogue import load_checklist, load_document_types, load_signals
 from seamline.contracts.classify import load_model
 from seamline.contracts.corpus import is_held_out
 from seamline.errors import KnowledgeError
@@ -37,13 +37,40 @@ def test_cuad_names_exist_in_the_corpus() -> None:
     assert names >= CUAD_19
 
 
-def test_every_model_has_required_items_and_cues() -> None:
+def test_every_model_has_required_items_and_signals_on_every_dimension() -> None:
     checklist = load_checklist()
     signals = load_signals()
     for model in ("staff_augmentation", "project_outsourcing", "managed_services", "dedicated_team",
                   "vested_outsourcing", "product_delivery"):  # fmt: skip
         assert any(model in i.required_for for i in checklist.items), model
-        assert any(model in c.favours for c in signals.cues), model
+        dims = {s.dimension for s in signals.signals if s.points_to.get(model, 0) > 0}
+        assert dims == {"directs", "owns_outcome", "pricing", "basis"}, (model, dims)
+
+
+def test_every_document_type_has_cues() -> None:
+    types = load_document_types()
+    for t in (
+        "engagement",
+        "master_terms",
+        "nda",
+        "licence",
+        "distribution_or_supply",
+        "employment",
+        "other",
+    ):
+        assert any(c.points_to.get(t, 0) > 0 for c in types.cues), t
+
+
+def test_engagement_artefact_knows_the_knowledge_base() -> None:
+    from seamline.contracts.catalogue import DOCUMENT_TYPES
+    from seamline.contracts.detect import OUTSIDE_MODELS
+    from seamline.contracts.learn import load
+
+    art = load()
+    assert art.model.classes == OUTSIDE_MODELS and art.document_type.classes == DOCUMENT_TYPES
+    assert set(art.model.features) == {s.id for s in load_signals().signals}
+    assert set(art.document_type.features) == {c.id for c in load_document_types().cues}
+    assert art.info["held_out"]["accuracy"] is not None
 
 
 def test_model_artefact_matches_checklist() -> None:
@@ -73,7 +100,7 @@ def test_bad_regex_and_unknown_model_are_refused(tmp_path: Path) -> None:
     root = _copy_knowledge(tmp_path)
     path = root / "contract_signals.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("favours: {managed_services: 3}", "favours: {body_shop: 3}", 1))
+    path.write_text(text.replace("points_to: {managed_services: 2}", "points_to: {body_shop: 2}", 1))
     with pytest.raises(KnowledgeError, match="body_shop"):
         load_signals(root)
     path.write_text(text.replace("'\\bescrow\\b'", "'(escrow'"), encoding="utf-8")

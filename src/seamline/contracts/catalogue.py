@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from seamline.knowledge import BUNDLED, MODEL_IDS, Entry, load_file, load_knowledge
 
@@ -98,7 +98,15 @@ def _expanded_patterns(value: tuple[str, ...]) -> tuple[str, ...]:
 
 Dimension = Literal["directs", "owns_outcome", "pricing", "basis"]
 DIMENSIONS: tuple[str, ...] = ("directs", "owns_outcome", "pricing", "basis")
-DOCUMENT_TYPES = ("engagement", "master_terms", "nda", "licence", "distribution_or_supply", "employment", "other")
+DOCUMENT_TYPES = (
+    "engagement",
+    "master_terms",
+    "nda",
+    "licence",
+    "distribution_or_supply",
+    "employment",
+    "other",
+)
 ENGAGEMENT_TYPES = ("engagement", "master_terms")
 
 
@@ -119,7 +127,9 @@ class Signal(Entry):
     def _known_models(cls, value: dict[str, float]) -> dict[str, float]:
         _valid_models(list(value))
         if "in_house" in value:
-            raise ValueError("in_house is not an outside engagement: an employment contract is a document type")
+            raise ValueError(
+                "in_house is not an outside engagement: an employment contract is a document type"
+            )
         return value
 
 
@@ -220,7 +230,9 @@ class Signals(Entry):
 
 
 class DocumentType(Entry):
-    id: Literal["engagement", "master_terms", "nda", "licence", "distribution_or_supply", "employment", "other"]
+    id: Literal[
+        "engagement", "master_terms", "nda", "licence", "distribution_or_supply", "employment", "other"
+    ]
     name: str
     text: str
     source: str
@@ -243,13 +255,32 @@ class TypeCue(Entry):
     def _known_types(cls, value: dict[str, float]) -> dict[str, float]:
         unknown = [t for t in value if t not in DOCUMENT_TYPES]
         if unknown:
-            raise ValueError(f"unknown document type(s) {', '.join(unknown)}; expected: {', '.join(DOCUMENT_TYPES)}")
+            raise ValueError(
+                f"unknown document type(s) {', '.join(unknown)}; expected: {', '.join(DOCUMENT_TYPES)}"
+            )
         return value
+
+
+class MasterTermsRule(Entry):
+    delegation_cue: str
+    attachment_cue: str
+    min_delegations: CitedNumber
 
 
 class DocumentTypes(Entry):
     types: tuple[DocumentType, ...] = Field(min_length=len(DOCUMENT_TYPES))
+    master_terms_rule: MasterTermsRule | None = None
     cues: tuple[TypeCue, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rule_cues_exist(self) -> DocumentTypes:
+        rule = self.master_terms_rule
+        ids = {c.id for c in self.cues}
+        if rule is not None:
+            missing = [c for c in (rule.delegation_cue, rule.attachment_cue) if c not in ids]
+            if missing:
+                raise ValueError(f"master_terms_rule names unknown cue(s): {', '.join(missing)}")
+        return self
 
     @field_validator("types")
     @classmethod

@@ -17,6 +17,7 @@ first model name in the text.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,7 +49,12 @@ class Evidence:
     dimension: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"text": self.text, "start": self.start, "end": self.end, "section": self.section}
+        out: dict[str, object] = {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "section": self.section,
+        }
         if self.cue:
             out["cue"] = self.cue
         if self.dimension:
@@ -98,13 +104,33 @@ def _prior_weights(classes: Sequence[str], items: Sequence[object], scale: float
     prior = _prior(items)
     names = list(prior)
     w = np.array([[scale * prior[n].get(c, 0.0) for c in classes] for n in names], dtype=np.float64)
-    return Weights(tuple(classes), tuple(names), w.reshape(len(names), len(classes)), np.zeros(len(classes)), scale)
+    return Weights(
+        tuple(classes), tuple(names), w.reshape(len(names), len(classes)), np.zeros(len(classes)), scale
+    )
 
 
-def document_type_of(reading: Reading, types: DocumentTypes, signals: Signals, weights: Weights) -> dict[str, float]:
-    """Probability of each document type."""
+def document_type_of(
+    reading: Reading, types: DocumentTypes, signals: Signals, weights: Weights
+) -> tuple[str, dict[str, float]]:
+    """The document type and the probability of each (see ``master_terms_rule`` for the one override)."""
     values = type_cue_values(reading, types, signals)
-    return weights.probabilities(values, _prior(types.cues))
+    probs = weights.probabilities(values, _prior(types.cues))
+    return apply_master_terms_rule(pick_type(probs), values, types), probs
+
+
+def apply_master_terms_rule(doc_type: str, values: dict[str, float], types: DocumentTypes) -> str:
+    """Engagement terms that refer to orders often and include none are master terms; master terms that
+    include an order are an engagement."""
+    rule = types.master_terms_rule
+    if rule is None or doc_type not in ENGAGEMENT_TYPES:
+        return doc_type
+    delegations = round(math.expm1(values.get(rule.delegation_cue, 0.0)))
+    attached = values.get(rule.attachment_cue, 0.0) > 0
+    if doc_type == "engagement" and delegations >= rule.min_delegations.value and not attached:
+        return "master_terms"
+    if doc_type == "master_terms" and attached:
+        return "engagement"
+    return doc_type
 
 
 def _evidence(
@@ -141,12 +167,11 @@ def detect(
     """Document type, then the engagement model with every alternative ranked (see the module docstring)."""
     reading = read(text, clauses, signals, written)
     det = signals.detection
-    type_weights = artefact.document_type if artefact else _prior_weights(
-        [t.id for t in types.types], types.cues, 1.0
+    type_weights = (
+        artefact.document_type if artefact else _prior_weights([t.id for t in types.types], types.cues, 1.0)
     )
     model_weights = artefact.model if artefact else _prior_weights(OUTSIDE_MODELS, signals.signals, 1.0)
-    type_probs = document_type_of(reading, types, signals, type_weights)
-    doc_type = pick_type(type_probs)
+    doc_type, type_probs = document_type_of(reading, types, signals, type_weights)
     parties = reading.parties.as_dict()
     type_conf = round(type_probs[doc_type], 3)
     if doc_type not in ENGAGEMENT_TYPES:
@@ -171,7 +196,11 @@ def detect(
     alternatives = tuple((m, round(p, 3)) for m, p in ranked)
     (best, p1), (second, p2) = ranked[0], ranked[1]
     total = sum(counts.values())
-    master = " Master terms: the statements of work or order forms decide the rest." if doc_type == "master_terms" else ""
+    master = (
+        " Master terms: the statements of work or order forms decide the rest."
+        if doc_type == "master_terms"
+        else ""
+    )
     names = list(values)
     matrix = model_weights.matrix(names, prior)
     col = list(model_weights.classes).index(best)
@@ -179,24 +208,40 @@ def detect(
     chosen, why = choose_model(probs, total, det.min_margin.value, det.min_signal_weight.value)
     if why == "too_few_signals":
         return Detected(
-            None, round(p1, 3), (), probs,
+            None,
+            round(p1, 3),
+            (),
+            probs,
             f"too few signals of any engagement model to name one.{master}".strip(),
-            doc_type, type_conf, alternatives, parties, counts,
+            doc_type,
+            type_conf,
+            alternatives,
+            parties,
+            counts,
         )
     if why == "too_close":
         return Detected(
-            None, round(p1, 3),
+            None,
+            round(p1, 3),
             _evidence(reading, hits, contribution, int(det.max_evidence.value)),
             probs,
             f"too close to call between {best} ({p1:.2f}) and {second} ({p2:.2f}); "
             f"the margin {p1 - p2:.2f} is under {det.min_margin.value:g}.{master}",
-            doc_type, type_conf, alternatives, parties, counts,
+            doc_type,
+            type_conf,
+            alternatives,
+            parties,
+            counts,
         )
     evidence = _evidence(reading, hits, contribution, int(det.max_evidence.value))
     dims = sorted({e.dimension for e in evidence})
     n_sig = sum(1 for n in names if counts[n] > 0 and contribution.get(n, 0) > 0)
-    reason = f"{n_sig} signals for it over {len(dims)} dimensions; margin {p1 - p2:.2f} over {second}.{master}"
-    return Detected(best, round(p1, 3), evidence, probs, reason, doc_type, type_conf, alternatives, parties, counts)
+    reason = (
+        f"{n_sig} signals for it over {len(dims)} dimensions; margin {p1 - p2:.2f} over {second}.{master}"
+    )
+    return Detected(
+        best, round(p1, 3), evidence, probs, reason, doc_type, type_conf, alternatives, parties, counts
+    )
 
 
 def claimed_model(title_text: str, body: str, kb: KnowledgeBase, signals: Signals) -> str | None:

@@ -116,7 +116,9 @@ def read_corpus(root: Path) -> list[CorpusDoc]:
             continue
         docs.append(CorpusDoc(slug, path, tuple(labels), doc_type, entry.get("claimed"), entry))
     if problems:
-        raise InputFileError(f"{labels_path}: {len(problems)} invalid entr{'y' if len(problems) == 1 else 'ies'}", problems)
+        raise InputFileError(
+            f"{labels_path}: {len(problems)} invalid entr{'y' if len(problems) == 1 else 'ies'}", problems
+        )
     return docs
 
 
@@ -172,9 +174,7 @@ def report(outcomes: Sequence[Outcome], seconds: float) -> dict[str, Any]:
     out = score(outcomes)
     out["confusion"] = confusion(outcomes)
     out["per_source"] = {s: score(rows) for s, rows in sorted(sources.items())}
-    out["document_types"] = {
-        t: sum(1 for o in outcomes if o.document_type == t) for t in DOCUMENT_TYPES
-    }
+    out["document_types"] = {t: sum(1 for o in outcomes if o.document_type == t) for t in DOCUMENT_TYPES}
     out["docs_per_second"] = round(len(outcomes) / seconds, 2) if seconds > 0 else 0.0
     out["seconds"] = round(seconds, 2)
     return out
@@ -187,7 +187,9 @@ def _outcome(path: str) -> tuple[str | None, str]:
     return detected.model, detected.document_type
 
 
-def evaluate_engagements(root: Path, *, workers: int = 1, on_progress: Progress | None = None) -> dict[str, Any]:
+def evaluate_engagements(
+    root: Path, *, workers: int = 1, on_progress: Progress | None = None
+) -> dict[str, Any]:
     """Check every document of a labelled folder with the shipped weights and score the answers."""
     from seamline.contracts.check import check_text
 

@@ -45,8 +45,10 @@ def fit(
     sample_weight: FloatArray | None = None,
     steps: int = 1500,
     rate: float = 0.05,
+    bias_l2: float = 0.0,
 ) -> tuple[FloatArray, FloatArray]:
-    """Weights (features x classes) and biases minimising weighted cross-entropy + l2/2 |W - prior|^2.
+    """Weights (features x classes) and biases minimising weighted cross-entropy + l2/2 |W - prior|^2
+    (+ bias_l2/2 |b|^2: a bias learnt from one corpus's class mix need not hold for the next document).
 
     ``targets`` are class probabilities per document (a document with two accepted labels can split its
     weight). Full-batch Adam; the problem is convex and small (hundreds of documents, tens of features).
@@ -64,7 +66,7 @@ def fit(
         p = softmax(x @ weights + bias)
         err = (p - targets) * w_s[:, None]
         g_w = x.T @ err + l2 * (weights - prior)
-        g_b = err.sum(axis=0)
+        g_b = err.sum(axis=0) + bias_l2 * bias
         m_w = beta1 * m_w + (1 - beta1) * g_w
         v_w = beta2 * v_w + (1 - beta2) * g_w**2
         m_b = beta1 * m_b + (1 - beta1) * g_b
@@ -94,7 +96,9 @@ class Weights:
             if name in known:
                 rows.append(self.weights[known[name]])
             else:
-                rows.append(np.array([self.prior_scale * prior.get(name, {}).get(c, 0.0) for c in self.classes]))
+                rows.append(
+                    np.array([self.prior_scale * prior.get(name, {}).get(c, 0.0) for c in self.classes])
+                )
         return np.array(rows, dtype=np.float64).reshape(len(names), len(self.classes))
 
     def probabilities(
@@ -135,7 +139,11 @@ class Artefact:
     info: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        return {"info": self.info, "document_type": self.document_type.to_json(), "model": self.model.to_json()}
+        return {
+            "info": self.info,
+            "document_type": self.document_type.to_json(),
+            "model": self.model.to_json(),
+        }
 
 
 def save(artefact: Artefact, path: Path = ARTEFACT) -> None:
@@ -151,7 +159,9 @@ def load(path: Path = ARTEFACT) -> Artefact:
     """Load the artefact; a missing or broken file is a :class:`KnowledgeError` naming it."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Artefact(Weights.from_json(data["document_type"]), Weights.from_json(data["model"]), data["info"])
+        return Artefact(
+            Weights.from_json(data["document_type"]), Weights.from_json(data["model"]), data["info"]
+        )
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise KnowledgeError(
             f"{path}: cannot load the engagement-model weights ({exc}); rebuild them with "

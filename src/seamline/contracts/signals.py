@@ -151,7 +151,9 @@ def title_zone(text: str, limit: int) -> str:
     return (named or (pieces[0] if pieces else ""))[:limit]
 
 
-def read(text: str, clauses: Sequence[Clause], signals: Signals, written: ClauseIndex | None = None) -> Reading:
+def read(
+    text: str, clauses: Sequence[Clause], signals: Signals, written: ClauseIndex | None = None
+) -> Reading:
     """Resolve the parties, normalise the clauses to roles and find each clause's zones.
 
     ``written`` is the index of the clauses as written, when the caller already has one.
