@@ -17,30 +17,33 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def stage_times(data: Path, limit: int = 40) -> dict[str, float]:
-    from seamline.contracts.catalogue import load_checklist, load_signals
+    from seamline.contracts import learn
+    from seamline.contracts.catalogue import load_checklist, load_document_types, load_signals
     from seamline.contracts.check import findings_for
     from seamline.contracts.classify import load_model
     from seamline.contracts.corpus import is_held_out, read_labels
-    from seamline.contracts.detect import detect_model
+    from seamline.contracts.detect import detect
     from seamline.contracts.ingest import read_document
     from seamline.contracts.patterns import ClauseIndex
     from seamline.contracts.segment import segment
 
     model, checklist, signals = load_model(), load_checklist(), load_signals()
+    types, artefact = load_document_types(), learn.load()
     docs = [d for d in read_labels(data) if is_held_out(d.id)][:limit]
     totals = {
         "read": 0.0,
         "segment + index": 0.0,
-        "detect model": 0.0,
+        "document type, parties, model": 0.0,
         "findings (classifier + patterns)": 0.0,
     }
     for doc in docs:
         t0 = time.perf_counter()
         text = read_document(doc.path).text
         t1 = time.perf_counter()
-        index = ClauseIndex(segment(text))
+        clauses = segment(text)
+        index = ClauseIndex(clauses)
         t2 = time.perf_counter()
-        detected = detect_model(index, signals)
+        detected = detect(text, clauses, signals, types, artefact, index)
         t3 = time.perf_counter()
         findings_for(index, checklist, model, detected.model)
         t4 = time.perf_counter()

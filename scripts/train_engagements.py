@@ -197,6 +197,10 @@ def _class_balance(targets: np.ndarray) -> np.ndarray:
     return (targets / per_class).sum(axis=1)
 
 
+def _labels(item: Item) -> tuple[str | None, ...]:
+    return item.doc.labels if item.doc is not None else ()
+
+
 def _balanced(labels: Sequence[str]) -> np.ndarray:
     counts = Counter(labels)
     return np.array([1.0 / np.sqrt(counts[lab]) for lab in labels])
@@ -318,10 +322,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(goal_false)}/{len(goal_rows)} = {len(goal_false) / max(len(goal_rows), 1):.3f} {goal_false}"
     )
     confusion_types: dict[str, Counter[str]] = {}
-    for k, i in enumerate(typed):
+    for i in typed:
         confusion_types.setdefault(str(items[i].doc_type), Counter())[oof_type_of[items[i].key]] += 1
     if args.verbose:
-        for k, i in enumerate(typed):
+        for i in typed:
             it = items[i]
             if (it.doc_type in ENGAGEMENT_TYPES) != (oof_type_of[it.key] in ENGAGEMENT_TYPES):
                 print(f"  type? {it.key[:60]:60s} {it.doc_type:22s} -> {oof_type_of[it.key]}")
@@ -340,15 +344,16 @@ def main(argv: list[str] | None = None) -> int:
         for l2 in MODEL_L2:
             probs = loso_models(eng_items, xm, pm, l2, scale)
             acc = np.mean(
-                [OUTSIDE_MODELS[p.argmax()] in it.doc.labels for p, it in zip(probs, eng_items, strict=True)]
-            )  # type: ignore[union-attr]
+                [OUTSIDE_MODELS[p.argmax()] in _labels(it) for p, it in zip(probs, eng_items, strict=True)]
+            )
             loglik = float(
                 np.mean(
                     np.log(np.clip((probs * (_targets(eng_items, list(OUTSIDE_MODELS)) > 0)).sum(1), 1e-9, 1))
                 )
             )
             print(
-                f"  model scale={scale:<4} l2={l2:<6} leave-one-source-out accuracy {acc:.3f} log-likelihood {loglik:.3f}"
+                f"  model scale={scale:<4} l2={l2:<6} leave-one-source-out accuracy {acc:.3f} "
+                f"log-likelihood {loglik:.3f}"
             )
             if best is None or (acc, loglik) > (best[0], best[1]):
                 best = (float(acc), loglik, scale, l2, probs)
@@ -393,17 +398,18 @@ def main(argv: list[str] | None = None) -> int:
     final = outcomes(chosen_margin)
     if args.verbose:
         for o in final:
-            probs = loso_of.get(o.doc.slug, {})
-            top = sorted(probs.items(), key=lambda kv: -kv[1])[:2]
+            held = loso_of.get(o.doc.slug, {})
+            top = sorted(held.items(), key=lambda kv: -kv[1])[:2]
             mark = (
                 "ok "
                 if (o.model in o.doc.labels)
                 or (not o.doc.is_engagement and o.document_type not in ENGAGEMENT_TYPES)
                 else "ERR"
             )
+            labels = str(o.doc.labels)
             print(
-                f"  {mark} {o.doc.slug[:48]:48s} {str(o.doc.labels):44s} {o.document_type[:12]:12s} {str(o.model):20s} "
-                + " ".join(f"{m[:8]}={p:.2f}" for m, p in top)
+                f"  {mark} {o.doc.slug[:48]:48s} {labels:44s} {o.document_type[:12]:12s} "
+                f"{o.model or '-':20s} " + " ".join(f"{m[:8]}={p:.2f}" for m, p in top)
             )
     held_out = report(final, 1.0)
     held_out.pop("docs_per_second")

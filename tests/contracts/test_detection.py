@@ -123,7 +123,7 @@ def test_paraphrased_engagements_get_their_model(model: str) -> None:
     det = report.detected
     assert det.document_type == "engagement"
     assert det.model == model, (det.alternatives, det.reason)
-    assert [a.model for a in det.alternatives][0] == model
+    assert det.alternatives[0].model == model
     assert len(det.alternatives) == 6 and abs(sum(a.score for a in det.alternatives) - 1) < 0.01
     assert det.evidence and all(
         e.dimension in {"directs", "owns_outcome", "pricing", "basis"} for e in det.evidence
@@ -142,7 +142,7 @@ def test_a_confidentiality_clause_does_not_make_an_engagement_an_nda() -> None:
     long_confidentiality = " ".join(
         [
             "Each party shall keep the other party's confidential information secret.",
-            "The receiving party shall use the disclosing party's confidential information only for this agreement.",
+            "The receiving party shall use the disclosing party's confidential information only here.",
             "Confidential information excludes what is public or independently developed.",
             "The receiving party shall return confidential information on request.",
         ]
@@ -170,7 +170,8 @@ set out in that Statement of Work.
 
 def test_key_personnel_and_definitions_do_not_make_a_project_staff_augmentation() -> None:
     boilerplate = (
-        '\n8. Key Personnel\n8.1 "Key Personnel" means the named individuals listed in Annex 3, whose CVs were '
+        '\n8. Key Personnel\n8.1 "Key Personnel" means the named individuals listed in Annex 3, whose CVs '
+        "were "
         "submitted with the tender. Kestrel shall not replace Key Personnel without notice.\n"
     )
     det = _check(PARAPHRASES["project_outsourcing"] + boilerplate).detected

@@ -189,14 +189,14 @@ def test_attending_stand_ups_is_not_a_communication_sla(tmp_path: Path) -> None:
 
 
 def test_then_current_rates_price_a_change(tmp_path: Path) -> None:
-    """ "Billed at the then-current rates" says how a change is priced: the change clause is not weak."""
+    """Billed "at the then-current rates" says how a change is priced: the change clause is not weak."""
     text = (
         'SOFTWARE DEVELOPMENT AGREEMENT\n\nThis agreement is between Harrow Logistics Ltd ("Harrow") and '
         'Kestrel Code Ltd ("Kestrel").\n\n1. Kestrel shall design, build and deliver the route-planning '
-        "application described in the specification in Schedule 1 for a fixed price of GBP 84,000, payable on "
-        "acceptance of each of the three milestones.\n\n2. Harrow may ask for changes to the specification at "
-        "any time; any change request outside the specification will be carried out and billed at Kestrel's "
-        "then-current rates once both parties have signed it.\n"
+        "application described in the specification in Schedule 1 for a fixed price of GBP 84,000, payable "
+        "on acceptance of each of the three milestones.\n\n2. Harrow may ask for changes to the "
+        "specification at any time; any change request outside the specification will be carried out "
+        "and billed at Kestrel's then-current rates once both parties have signed it.\n"
     )
     path = tmp_path / "then-current.txt"
     path.write_text(text, encoding="utf-8")

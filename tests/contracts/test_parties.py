@@ -42,8 +42,8 @@ def _parties(text: str):  # type: ignore[no-untyped-def]
             "Quayside",
         ),
         (  # hereinafter, and a "Company" that is the buyer
-            'Global Technologies, Ltd (hereinafter the "Company") has asked to retain Jane Ortiz (hereinafter '
-            'the "Consultant") to provide advisory services to the Company.',
+            'Global Technologies, Ltd (hereinafter the "Company") has asked to retain Jane Ortiz '
+            '(hereinafter the "Consultant") to provide advisory services to the Company.',
             "Company",
             "Consultant",
         ),
@@ -60,8 +60,8 @@ def test_parties_are_found_whatever_they_are_called(text: str, buyer: str, suppl
 
 def test_a_proposal_speaks_as_the_supplier() -> None:
     text = (
-        "Halden Talent - Team Extension Proposal\nPrepared for: Quillfin Inc.\n\nWe will place three engineers "
-        "in your team; your CTO will tell them what to build each week and you pay us monthly."
+        "Halden Talent - Team Extension Proposal\nPrepared for: Quillfin Inc.\n\nWe will place three "
+        "engineers in your team; your CTO will tell them what to build each week and you pay us monthly."
     )
     parties = _parties(text)
     assert "Quillfin" in parties.buyer

@@ -190,7 +190,7 @@ def eval_engagements(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel worker processes.")] = 1,
 ) -> None:
-    """Accuracy of the detected engagement model, precision when it names one, non-engagements called engagements."""
+    """How often the detected engagement model is right, and how often a non-engagement is called one."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from seamline.contracts.engagements import evaluate_engagements

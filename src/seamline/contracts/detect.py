@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from seamline.contracts.catalogue import ENGAGEMENT_TYPES, DocumentTypes, Signals
 from seamline.contracts.learn import Artefact, Weights
@@ -93,11 +94,21 @@ def pick_type(probabilities: dict[str, float]) -> str:
     return max(probabilities, key=lambda t: (probabilities[t], t == "engagement"))
 
 
-def _prior(items: Sequence[object]) -> dict[str, dict[str, float]]:
-    return {getattr(i, "id"): dict(getattr(i, "points_to")) for i in items}
+class _Weighted(Protocol):
+    """A signal or a document-type cue: an id and the prior weights it gives each class."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def points_to(self) -> dict[str, float]: ...
 
 
-def _prior_weights(classes: Sequence[str], items: Sequence[object], scale: float) -> Weights:
+def _prior(items: Sequence[_Weighted]) -> dict[str, dict[str, float]]:
+    return {i.id: dict(i.points_to) for i in items}
+
+
+def _prior_weights(classes: Sequence[str], items: Sequence[_Weighted], scale: float) -> Weights:
     """Weights straight from the knowledge base (used when no trained artefact is available)."""
     import numpy as np
 
@@ -205,7 +216,7 @@ def detect(
     matrix = model_weights.matrix(names, prior)
     col = list(model_weights.classes).index(best)
     contribution = {n: float(matrix[i, col]) for i, n in enumerate(names) if counts[n] > 0}
-    chosen, why = choose_model(probs, total, det.min_margin.value, det.min_signal_weight.value)
+    _, why = choose_model(probs, total, det.min_margin.value, det.min_signal_weight.value)
     if why == "too_few_signals":
         return Detected(
             None,

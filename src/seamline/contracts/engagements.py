@@ -1,4 +1,4 @@
-"""Measure the engagement-model check on a labelled folder in the corpus layout (``texts/`` + ``labels.yaml``).
+"""Measure the engagement-model check on a labelled folder (corpus layout: ``texts/`` + ``labels.yaml``).
 
 The layout is that of ``../shared/data/engagements``: ``labels.yaml`` lists one entry per document with
 its ``slug`` (``texts/<slug>.txt``) and ``labels`` (the accepted models, best first, or ``[null]`` for a

@@ -33,7 +33,7 @@ FloatArray = npt.NDArray[np.float64]
 def softmax(z: FloatArray) -> FloatArray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)  # type: ignore[no-any-return]
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 def fit(
@@ -89,7 +89,7 @@ class Weights:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def matrix(self, names: Sequence[str], prior: Mapping[str, Mapping[str, float]]) -> FloatArray:
-        """Weights for the features ``names`` (in that order); unknown ones from the knowledge base's prior."""
+        """Weights for the features ``names`` (in order); unknown ones from the knowledge base's prior."""
         known = {f: i for i, f in enumerate(self.features)}
         rows = []
         for name in names:

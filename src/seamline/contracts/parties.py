@@ -273,7 +273,7 @@ def resolve_parties(
 
     ``clauses`` and their ``index`` are the document's segmented clauses, when the caller has them.
     """
-    table, anycase, ambiguous = _lexicon(roles)
+    table, anycase, _ = _lexicon(roles)
     if clauses is None or index is None:
         clauses = segment(text)
         index = ClauseIndex(clauses)
@@ -294,11 +294,11 @@ def resolve_parties(
     if unresolved:
         votes = _votes(clauses, index, [n for g in unresolved for n in g.names], roles, anycase)
         for g in unresolved:
-            buyer = sum(votes[(n, "buyer")] for n in g.names)
-            supplier = sum(votes[(n, "supplier")] for n in g.names)
-            if buyer != supplier and max(buyer, supplier) >= roles.min_votes:
-                g.role = "buyer" if buyer > supplier else "supplier"
-                g.how = f"acts as {g.role} ({max(buyer, supplier)} to {min(buyer, supplier)})"
+            as_buyer = sum(votes[(n, "buyer")] for n in g.names)
+            as_supplier = sum(votes[(n, "supplier")] for n in g.names)
+            if as_buyer != as_supplier and max(as_buyer, as_supplier) >= roles.min_votes:
+                g.role = "buyer" if as_buyer > as_supplier else "supplier"
+                g.how = f"acts as {g.role} ({max(as_buyer, as_supplier)} to {min(as_buyer, as_supplier)})"
     resolved_roles = {g.role for g in groups if g.role}
     open_groups = [g for g in groups if g.role is None]
     if len(resolved_roles) == 1 and len(open_groups) == 1:

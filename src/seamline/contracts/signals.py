@@ -114,7 +114,8 @@ class _Normalised(Sequence[Clause]):
 
 
 _LEGEND = re.compile(
-    r"confidential treatment|omitted|redacted|\[\s*\*|certain (identified )?information|execution (version|copy)|"
+    r"confidential treatment|omitted|redacted|\[\s*\*|certain (identified )?information|"
+    r"execution (version|copy)|"
     r"^\W*\[?form\]?\W*$|^\W*(draft|page \d+)|^\W*table of contents",
     re.I,
 )
