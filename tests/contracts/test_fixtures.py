@@ -205,3 +205,15 @@ def test_then_current_rates_price_a_change(tmp_path: Path) -> None:
     assert status(report, "change_request_repricing") == "present"
     path.write_text(text.replace(" and billed at Kestrel's then-current rates", ""), encoding="utf-8")
     assert status(check_contract(path), "change_request_repricing") == "weak"
+
+
+def test_a_check_saved_before_document_types_still_loads() -> None:
+    """Decisions saved by earlier versions keep a check without the new keys; it must still load."""
+    report = check_contract(FIX / "managed_services.txt").to_json()
+    detected = report["detected"]
+    for key in ("document_type", "document_type_confidence", "alternatives", "parties"):
+        del detected[key]
+    for ev in detected["evidence"]:
+        del ev["cue"], ev["dimension"]
+    old = ContractReport.model_validate(report)
+    assert old.detected.model == "managed_services" and old.detected.alternatives == []

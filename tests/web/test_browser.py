@@ -180,6 +180,9 @@ def test_contract_upload_shows_a_finding_with_evidence(page: Any, server: str, t
     page.get_by_role("button", name="Check the document").click()
     page.get_by_test_id("detected").wait_for()
     assert page.evaluate("window.__pwned === undefined")
+    assert "Engagement" in page.get_by_test_id("document-type").inner_text()
+    assert page.locator("table.alternatives tbody tr").count() == 6
+    assert page.locator("blockquote.evidence[data-dimension] mark").first.is_visible()
     finding = page.locator("li.finding", has=page.locator("mark")).first
     assert finding.is_visible()
     assert finding.locator("mark").first.inner_text().strip()

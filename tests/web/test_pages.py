@@ -168,6 +168,9 @@ def test_contract_upload_shows_evidence_escaped(client: Any) -> None:
     assert "&lt;script&gt;" in r.text
     assert "<mark>" in r.text  # evidence highlighted in context
     assert 'data-testid="detected"' in r.text
+    assert 'data-testid="document-type"' in r.text and "Engagement of services" in r.text
+    assert r.text.count('<span class="bar"') == 6  # every model ranked, with its share
+    assert '<mark class="d-' in r.text  # the decisive clauses highlighted by dimension
 
 
 @pytest.mark.parametrize(("name", "data"), [("x.pdf", b"not a pdf"), ("x.exe", b"MZ")])

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from seamline.contracts import learn
 from seamline.contracts.catalogue import (
@@ -57,10 +57,12 @@ class Finding(_Frozen):
 
 
 class Clue(Span):
-    """A clause behind the detected model: which signal it carries and which dimension that speaks to."""
+    """A clause behind the detected model: which signal it carries and which dimension that speaks to.
 
-    cue: str
-    dimension: str
+    Defaults keep checks saved by earlier versions (without these keys) readable."""
+
+    cue: str = ""
+    dimension: str = ""
 
 
 class Alternative(_Frozen):
@@ -73,10 +75,11 @@ class DetectedModel(_Frozen):
     confidence: float
     evidence: list[Clue]
     reason: str
-    document_type: str
-    document_type_confidence: float
-    alternatives: list[Alternative]
-    parties: dict[str, list[str]]
+    # added with the document types; defaults keep checks saved by earlier versions readable
+    document_type: str = "engagement"
+    document_type_confidence: float = 0.0
+    alternatives: list[Alternative] = Field(default_factory=list)
+    parties: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Mislabel(_Frozen):

@@ -319,8 +319,11 @@ def resolve_parties(
     # role words used without a definition ("the Contractor shall ...") keep their usual meaning, unless a
     # defined party took the opposite side under that very word
     for word, role in table.items():
-        if word in taken or not all(index.postings(t) for t in tokens(word)):
+        words = tokens(word)
+        if word in taken or not all(index.postings(t) for t in words):
             continue  # taken by a defined party, or not in this document
+        if len(words) > 1 and not re.search(rf"\b{re.escape(word)}\b", text, re.I):
+            continue  # "managed service provider": its words are there, the phrase is not
         name = word if word in anycase else word.title()
         (buyer if role == "buyer" else supplier).append(name)
         generic.add(name)

@@ -148,6 +148,19 @@ class FindingRow(_Frozen):
     source: str
 
 
+class RankedModel(_Frozen):
+    name: str
+    score: float
+
+
+class Clue(_Frozen):
+    """A decisive clause of the contract check, with the dimension of the core question it speaks to."""
+
+    dimension: str
+    dimension_name: str
+    quote: str
+
+
 class ContractSection(_Frozen):
     title: str
     claimed: str | None
@@ -159,6 +172,11 @@ class ContractSection(_Frozen):
     mislabel: Cited | None
     findings: tuple[FindingRow, ...]
     missing: tuple[str, ...]
+    document_type: str = "engagement"
+    document_type_name: str = "Engagement of services"
+    ranked: tuple[RankedModel, ...] = ()
+    margin: float | None = None
+    clues: tuple[Clue, ...] = ()
 
 
 class SourceRow(_Frozen):
@@ -452,13 +470,37 @@ def _quote(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+CLUE_DIMENSIONS = {
+    "directs": "Who directs the work",
+    "owns_outcome": "Who owns the outcome",
+    "pricing": "How the price is shaped",
+    "basis": "What is bought",
+}
+
+
 def _contract(report: ContractReport, kb: KnowledgeBase, n_quotes: int, limit: int) -> ContractSection:
-    from seamline.contracts.catalogue import load_checklist
+    from seamline.contracts.catalogue import load_checklist, load_document_types
 
     mislabel = report.mislabel
     names = {m.id: m.name for m in kb.models.values()}
     items = {i.id: i.name for i in load_checklist(kb.root).items}
+    det = report.detected
+    scores = [a.score for a in det.alternatives]
+    order = list(CLUE_DIMENSIONS)
+    clues = sorted(det.evidence, key=lambda e: (order.index(e.dimension) if e.dimension in order else 9, e.start))
     return ContractSection(
+        document_type=det.document_type,
+        document_type_name=load_document_types(kb.root).name(det.document_type),
+        ranked=tuple(RankedModel(name=names.get(a.model, a.model), score=a.score) for a in det.alternatives),
+        margin=round(scores[0] - scores[1], 3) if len(scores) > 1 else None,
+        clues=tuple(
+            Clue(
+                dimension=e.dimension,
+                dimension_name=CLUE_DIMENSIONS.get(e.dimension, e.dimension),
+                quote=_quote(e.text, limit),
+            )
+            for e in clues
+        ),
         title=report.title or (report.path or "contract"),
         claimed=report.claimed,
         detected=report.detected.model,

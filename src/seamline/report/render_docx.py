@@ -183,10 +183,15 @@ def _contract(d: Any, doc: DecisionDocument, n: dict[str, int]) -> None:
     assert k is not None
     d.add_heading(f"{fmt.SECTIONS['contract']}: {k.title}", level=1)
     lines = [
+        f"Document type: {k.document_type_name}",
         f"Claimed model: {k.claimed_name or k.claimed or 'not stated'}",
         f"Detected model: {k.detected_name or k.detected or 'none'} "
         f"(confidence {k.confidence:.2f}; {k.reason})",
     ]
+    if k.ranked:
+        margin = f" (margin {k.margin:.2f})" if k.margin is not None else ""
+        lines.append("Every model, ranked: " + ", ".join(f"{r.name} {r.score:.2f}" for r in k.ranked) + margin)
+    lines += [f"{c.dimension_name}: {c.quote}" for c in k.clues]
     if k.mislabel:
         lines.append(f"Mislabel: {k.mislabel.text} {fmt.cite(n, k.mislabel.source)}")
     if k.missing:

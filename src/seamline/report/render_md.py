@@ -125,16 +125,26 @@ def _contract(doc: DecisionDocument, n: dict[str, int]) -> list[str]:
     k = doc.contract
     assert k is not None
     out = [f"## {fmt.SECTIONS['contract']}: {k.title}", ""]
+    out.append(f"- Document type: {k.document_type_name}")
     out.append(f"- Claimed model: {k.claimed_name or k.claimed or 'not stated'}")
     out.append(
         f"- Detected model: {k.detected_name or k.detected or 'none'} "
         f"(confidence {k.confidence:.2f}; {k.reason})"
     )
+    if k.ranked:
+        ranked = ", ".join(f"{r.name} {r.score:.2f}" for r in k.ranked)
+        margin = f" (margin {k.margin:.2f})" if k.margin is not None else ""
+        out.append(f"- Every model, ranked: {ranked}{margin}")
     if k.mislabel:
         out.append(f"- **Mislabel**: {k.mislabel.text} {fmt.cite(n, k.mislabel.source)}")
     if k.missing:
         out.append(f"- Lacking for the detected model: {', '.join(k.missing)}")
     out.append("")
+    if k.clues:
+        out += ["Decisive clauses, by dimension:", ""]
+        for c in k.clues:
+            out.append(f"- *{c.dimension_name}*: {c.quote}")
+        out.append("")
     for f in k.findings:
         need = " (required)" if f.required else ""
         out.append(f"- **{fmt.STATUS[f.status]}** — {f.name}{need}, {f.severity} {fmt.cite(n, f.source)}")

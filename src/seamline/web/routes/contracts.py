@@ -92,10 +92,29 @@ def in_context(text: str, start: int, end: int) -> dict[str, str]:
     }
 
 
-def report_view(report: Any, text: str) -> dict[str, Any]:
+DIMENSIONS = (
+    ("directs", "Who directs the work"),
+    ("owns_outcome", "Who owns the outcome"),
+    ("pricing", "How the price is shaped"),
+    ("basis", "What is bought"),
+)
+
+
+def report_view(report: Any, text: str, knowledge: Any = None) -> dict[str, Any]:
+    from seamline.contracts.catalogue import load_document_types
+
     data = report.to_json()
-    for ev in data["detected"]["evidence"]:
+    det = data["detected"]
+    for ev in det["evidence"]:
         ev["context"] = in_context(text, ev["start"], ev["end"])
+    det["document_type_name"] = load_document_types(knowledge).name(det["document_type"])
+    scores = [a["score"] for a in det["alternatives"]]
+    det["margin"] = round(scores[0] - scores[1], 3) if len(scores) > 1 else None
+    det["by_dimension"] = [
+        {"id": key, "name": name, "evidence": [e for e in det["evidence"] if e.get("dimension") == key]}
+        for key, name in DIMENSIONS
+        if any(e.get("dimension") == key for e in det["evidence"])
+    ]
     for f in data["findings"]:
         for ev in f["evidence"]:
             ev["context"] = in_context(text, ev["start"], ev["end"])
@@ -161,7 +180,7 @@ async def contract_check(request: Request) -> HTMLResponse:
         return render(request, "contract.html", ctx, status_code=status)
     ctx = _page(
         request,
-        report=report_view(report, text),
+        report=report_view(report, text, request.app.state.settings.knowledge),
         claimed=claimed_id,
         filename=filename,
         decision_id=decision_id,
