@@ -196,6 +196,7 @@ class Limits(Entry):
 
 
 class Detection(Entry):
+    min_probability: CitedNumber
     min_margin: CitedNumber
     min_signal_weight: CitedNumber
     title_chars: CitedNumber

@@ -8,8 +8,9 @@
    every signal is counted relative to the buyer and the supplier, discounted where it sits in
    definitions, boilerplate, attachment lists, optional-extra rate cards or key-personnel clauses.
 3. **Model**: the trained weights turn the counts into a probability per model. Every model is reported
-   in ``alternatives``; the best one is named only when it leads the second by ``detection.min_margin``,
-   otherwise ``model`` is ``None`` and ``reason`` says which models were too close to call.
+   in ``alternatives``; the best one is named only when its probability reaches
+   ``detection.min_probability`` and it leads the second by ``detection.min_margin``; otherwise ``model``
+   is ``None`` and ``reason`` says which models were too close to call.
 
 The claimed model comes from the title (model names, aliases and title claims) or, failing that, the
 first model name in the text.
@@ -78,13 +79,18 @@ class Detected:
 
 
 def choose_model(
-    probabilities: dict[str, float], total_weight: float, min_margin: float, min_weight: float
+    probabilities: dict[str, float],
+    total_weight: float,
+    min_probability: float,
+    min_margin: float,
+    min_weight: float,
 ) -> tuple[str | None, str]:
-    """The model to name, or ``None`` with why: ``"named"``, ``"too_few_signals"`` or ``"too_close"``."""
+    """The model to name, or ``None`` with why: ``"named"``, ``"too_few_signals"`` or ``"too_close"``
+    (the best model has less than ``min_probability``, or leads the next by less than ``min_margin``)."""
     ranked = sorted(probabilities.items(), key=lambda kv: (-kv[1], kv[0]))
     if total_weight < min_weight:
         return None, "too_few_signals"
-    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < min_margin:
+    if ranked[0][1] < min_probability or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < min_margin):
         return None, "too_close"
     return ranked[0][0], "named"
 
@@ -216,7 +222,9 @@ def detect(
     matrix = model_weights.matrix(names, prior)
     col = list(model_weights.classes).index(best)
     contribution = {n: float(matrix[i, col]) for i, n in enumerate(names) if counts[n] > 0}
-    _, why = choose_model(probs, total, det.min_margin.value, det.min_signal_weight.value)
+    _, why = choose_model(
+        probs, total, det.min_probability.value, det.min_margin.value, det.min_signal_weight.value
+    )
     if why == "too_few_signals":
         return Detected(
             None,
@@ -236,8 +244,9 @@ def detect(
             round(p1, 3),
             _evidence(reading, hits, contribution, int(det.max_evidence.value)),
             probs,
-            f"too close to call between {best} ({p1:.2f}) and {second} ({p2:.2f}); "
-            f"the margin {p1 - p2:.2f} is under {det.min_margin.value:g}.{master}",
+            f"too close to call between {best} ({p1:.2f}) and {second} ({p2:.2f}): a model is named when "
+            f"it has at least {det.min_probability.value:g} and leads the next by at least "
+            f"{det.min_margin.value:g}.{master}",
             doc_type,
             type_conf,
             alternatives,

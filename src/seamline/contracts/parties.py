@@ -322,7 +322,7 @@ def resolve_parties(
         words = tokens(word)
         if word in taken or not all(index.postings(t) for t in words):
             continue  # taken by a defined party, or not in this document
-        if len(words) > 1 and not re.search(rf"\b{re.escape(word)}\b", text, re.I):
+        if len(words) > 1 and index.first_hit([rf"\b{re.escape(word)}\b"]) is None:
             continue  # "managed service provider": its words are there, the phrase is not
         name = word if word in anycase else word.title()
         (buyer if role == "buyer" else supplier).append(name)

@@ -487,7 +487,9 @@ def _contract(report: ContractReport, kb: KnowledgeBase, n_quotes: int, limit: i
     det = report.detected
     scores = [a.score for a in det.alternatives]
     order = list(CLUE_DIMENSIONS)
-    clues = sorted(det.evidence, key=lambda e: (order.index(e.dimension) if e.dimension in order else 9, e.start))
+    clues = sorted(
+        det.evidence, key=lambda e: (order.index(e.dimension) if e.dimension in order else 9, e.start)
+    )
     return ContractSection(
         document_type=det.document_type,
         document_type_name=load_document_types(kb.root).name(det.document_type),

@@ -190,7 +190,9 @@ def _contract(d: Any, doc: DecisionDocument, n: dict[str, int]) -> None:
     ]
     if k.ranked:
         margin = f" (margin {k.margin:.2f})" if k.margin is not None else ""
-        lines.append("Every model, ranked: " + ", ".join(f"{r.name} {r.score:.2f}" for r in k.ranked) + margin)
+        lines.append(
+            "Every model, ranked: " + ", ".join(f"{r.name} {r.score:.2f}" for r in k.ranked) + margin
+        )
     lines += [f"{c.dimension_name}: {c.quote}" for c in k.clues]
     if k.mislabel:
         lines.append(f"Mislabel: {k.mislabel.text} {fmt.cite(n, k.mislabel.source)}")
