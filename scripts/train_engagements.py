@@ -312,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                     "datasets": [items[i].dataset for i in typed],
                     "oof": oof_types,
                     "non_service": non_service,
+                    "counts": [feats[i][1] for i in typed],
                 },
                 fh,
             )
