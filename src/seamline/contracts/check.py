@@ -226,10 +226,10 @@ def check_text(
     claimed_from: Literal["user", "title", "text"] | None = "user" if claimed else None
     if claimed is None:
         head = text[: int(signals.detection.title_chars.value)]
-        claimed = claimed_model(head, "", kb, signals)
+        claimed = claimed_model(head, None, kb, signals)
         claimed_from = "title" if claimed else None
         if claimed is None and detected.model is not None:
-            claimed = claimed_model("", text, kb, signals)
+            claimed = claimed_model("", index, kb, signals)
             claimed_from = "text" if claimed else None
     findings = findings_for(index, checklist, clf, detected.model)
     missing = [f.item for f in findings if f.required_for_detected_model and f.status != "present"]

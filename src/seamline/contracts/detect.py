@@ -264,16 +264,42 @@ def detect(
     )
 
 
-def claimed_model(title_text: str, body: str, kb: KnowledgeBase, signals: Signals) -> str | None:
-    """The model the document says it is: a model name, alias or title claim in the title, else a model
-    name or alias in the text."""
-    names: list[tuple[re.Pattern[str], str]] = []
-    for model in kb.models.values():
-        for name in [model.name, *model.names]:
-            names.append((re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE), model.id))
-    claims = [(re.compile(p, re.IGNORECASE), c.model) for c in signals.claims for p in c.patterns]
-    for text, aliases in ((title_text, names + claims), (body, names)):
-        found = [(m.start(), model_id) for pattern, model_id in aliases if (m := pattern.search(text))]
-        if found:
-            return min(found)[1]
-    return None
+def claimed_model(
+    title_text: str, body: ClauseIndex | None, kb: KnowledgeBase, signals: Signals
+) -> str | None:
+    """The model the document says it is: a model name, alias or title claim in the title, else (with the
+    document's clause index as ``body``) the earliest model name or alias in the text."""
+    names, claims = _claim_patterns(kb, signals)
+    found = [
+        (m.start(), model_id) for model_id, pattern in names + claims if (m := pattern.search(title_text))
+    ]
+    if found:
+        return min(found)[1]
+    if body is None:
+        return None
+    earliest: tuple[int, int, str] | None = None
+    for model_id, pattern in names:
+        hits = body.hits([pattern.pattern])
+        if hits:
+            m = pattern.search(body.clauses[hits[0]].text)
+            spot = (hits[0], m.start() if m else 0, model_id)
+            earliest = spot if earliest is None or spot < earliest else earliest
+    return earliest[2] if earliest else None
+
+
+_Claims = list[tuple[str, re.Pattern[str]]]
+_CLAIM_PATTERNS: dict[tuple[object, ...], tuple[_Claims, _Claims]] = {}
+
+
+def _claim_patterns(kb: KnowledgeBase, signals: Signals) -> tuple[_Claims, _Claims]:
+    """(model id, compiled pattern) for the model names and aliases, and for the title claims."""
+    key = (kb.version, tuple((c.model, *c.patterns) for c in signals.claims))
+    if key not in _CLAIM_PATTERNS:
+        names = [
+            (model.id, re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE))
+            for model in kb.models.values()
+            for name in [model.name, *model.names]
+        ]
+        claims = [(c.model, re.compile(p, re.IGNORECASE)) for c in signals.claims for p in c.patterns]
+        _CLAIM_PATTERNS[key] = (names, claims)
+    return _CLAIM_PATTERNS[key]

@@ -252,18 +252,21 @@ def _votes(
             continue
         for role, regex in compiled:
             for m in regex.finditer(text):
-                votes[(names[int(m.group("party"))], role)] += 1
+                party = next(v for v in m.groupdict().values() if v is not None)
+                votes[(names[int(party)], role)] += 1
     return votes
 
 
 @lru_cache(maxsize=8)
 def _vote_patterns(roles: Roles) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    party = r"\bPARTY(?P<party>\d+)\b"
-    return tuple(
-        (role, re.compile(p.replace("{party}", party), re.I))
-        for role, patterns in (("supplier", roles.supplier_context), ("buyer", roles.buyer_context))
-        for p in patterns
-    )
+    """One regular expression per side: its patterns as alternatives, each with its own party group."""
+    out = []
+    for role, patterns in (("supplier", roles.supplier_context), ("buyer", roles.buyer_context)):
+        branches = [
+            "(?:" + p.replace("{party}", rf"\bPARTY(?P<p{k}>\d+)\b") + ")" for k, p in enumerate(patterns)
+        ]
+        out.append((role, re.compile("|".join(branches), re.I)))
+    return tuple(out)
 
 
 def resolve_parties(
