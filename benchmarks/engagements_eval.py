@@ -29,11 +29,9 @@ SERVICE_TYPES = {"Service", "Outsourcing", "Consulting", "Hosting", "Maintenance
 
 def held_out(shared: Path) -> dict[str, object]:
     out = ROOT / ".bench-loso.json"
-    log = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "train_engagements.py"), "--evaluate-only", "--shared", str(shared),
-         "--json", str(out)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    script = str(ROOT / "scripts" / "train_engagements.py")
+    command = [sys.executable, script, "--evaluate-only", "--shared", str(shared), "--json", str(out)]
+    log = subprocess.run(command, capture_output=True, text=True, check=True)
     line = next((x for x in log.stdout.splitlines() if "typed as engagements (out of fold)" in x), "")
     print(line.strip().split(" [")[0])
     figures: dict[str, object] = json.loads(out.read_text(encoding="utf-8"))
