@@ -256,13 +256,20 @@ def test_real_cuad_non_engagements_are_not_engagements() -> None:
 
 @pytest.mark.skipif(not (CORPUS / "labels.yaml").exists(), reason="engagement corpus not available")
 def test_no_model_wins_everywhere_or_never_on_the_real_corpus() -> None:
-    """Over the 95 labelled documents, every model is named somewhere and none takes more than half."""
+    """Over the 95 labelled documents, every model is named somewhere, and no model is named much more
+    often than the corpus labels it (managed services are half of the corpus; that is no licence to say
+    managed services everywhere)."""
     from seamline.contracts.engagements import read_corpus
 
     named: dict[str, int] = {}
+    labelled: dict[str, int] = {}
     for doc in read_corpus(CORPUS):
+        if doc.is_engagement:
+            labelled[str(doc.labels[0])] = labelled.get(str(doc.labels[0]), 0) + 1
         model = _check(doc.path.read_text(encoding="utf-8")).detected.model
         if model:
             named[model] = named.get(model, 0) + 1
     assert set(named) == set(PARAPHRASES), named
-    assert max(named.values()) <= sum(named.values()) / 2
+    n_named, n_labelled = sum(named.values()), sum(labelled.values())
+    for model in PARAPHRASES:
+        assert named[model] / n_named <= labelled[model] / n_labelled + 0.1, (model, named, labelled)

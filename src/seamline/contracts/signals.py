@@ -173,7 +173,7 @@ def read(
 _NEGATOR = re.compile(
     r"\b(?:no|not)\b(?!\s+(?:later|less|more|fewer|earlier|limited|only)\b)|\bnever\b|"
     r"\bwithout\b(?!\s+(?:limitation|prejudice|limiting))|\bneither\b|\bnor\b|\bnone\b|"
-    r"\birrespective of\b|\bregardless of\b|n[’']t\b",
+    r"\birrespective of\b|\bregardless of\b|\binstead of\b|\brather than\b|\bin place of\b|n[’']t\b",
     re.I,
 )
 NEGATION_WINDOW = 50  # characters before a match, within its sentence, where a negation cancels it
