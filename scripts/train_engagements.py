@@ -81,7 +81,9 @@ NULL_TYPES = {  # the corpus's non-engagements that are not in CUAD
 TYPE_L2 = (0.003, 0.01, 0.03, 0.1)
 MODEL_L2 = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 PRIOR_SCALES = (0.5, 1.0, 1.5, 2.0, 3.0)
-THRESHOLDS = [(p, m) for p in (0.0, 0.35, 0.4, 0.44, 0.48, 0.5, 0.52, 0.55, 0.58, 0.6) for m in (0.0, 0.1, 0.2)]
+THRESHOLDS = [
+    (p, m) for p in (0.0, 0.35, 0.4, 0.44, 0.48, 0.5, 0.52, 0.55, 0.58, 0.6) for m in (0.0, 0.1, 0.2)
+]
 ACCURACY_TARGET = 0.80  # the goal for accuracy on engagement documents
 PRECISION_TARGET = 0.90  # leave-one-source-out precision the naming thresholds must reach (the goal)
 SECOND_LABEL_SHARE = 0.3  # a second accepted label gets this share of a document's target

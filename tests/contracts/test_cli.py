@@ -61,6 +61,7 @@ def test_check_text_output(capsys: pytest.CaptureFixture[str]) -> None:
         (["check", str(FIX / "bad" / "scanned.pdf")], "OCR"),
         (["check", str(FIX / "bad" / "corrupt.docx")], "corrupt DOCX"),
         (["check", str(FIX / "nda.txt"), "--claimed", "body_shop"], "unknown model 'body_shop'"),
+        (["check", str(FIX / "bad" / "no-words.txt")], "holds no words"),
     ],
 )
 def test_check_bad_input_exits_2(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -273,3 +273,24 @@ def test_no_model_wins_everywhere_or_never_on_the_real_corpus() -> None:
     n_named, n_labelled = sum(named.values()), sum(labelled.values())
     for model in PARAPHRASES:
         assert named[model] / n_named <= labelled[model] / n_labelled + 0.1, (model, named, labelled)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # thousands of defined terms in the preamble, each a candidate party
+        "AGREEMENT between " + " and ".join(f'Acme {i} Ltd ("A{i}")' for i in range(3000)) + ".",
+        # one enormous run-on clause of party words and gaps, no sentence end
+        "The Client shall direct the Vendor and the Supplier shall not " * 4000,
+        # nested quotes and parentheses with no closing
+        '(("' * 5000 + "Consultant" + '")' * 10,
+        # every role word at once, in every case
+        " ".join(["CLIENT customer Vendor supplier THE STATE the Government we you our"] * 3000),
+    ],
+)
+def test_hostile_texts_get_an_answer(text: str) -> None:
+    """Bounded work whatever the text: a document type and, for engagements, every model ranked."""
+    det = _check(text).detected
+    assert det.document_type in {"engagement", "master_terms", "nda", "licence", "distribution_or_supply",
+                                 "employment", "other"}  # fmt: skip
+    assert det.model is None or det.alternatives[0].model == det.model

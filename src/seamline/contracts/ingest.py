@@ -22,6 +22,7 @@ from seamline.errors import DocumentError
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+\n")
 _MANY_BLANKS = re.compile(r"\n{3,}")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,10 @@ def read_document(path: str | Path, limits: ReadLimits | None = None) -> Documen
     text = normalise(text)
     if not text.strip():
         raise DocumentError(f"{p}: the document holds no text")
+    if not _LETTER.search(text):
+        raise DocumentError(
+            f"{p}: the document holds no words (only numbers, symbols or spaces); expected text"
+        )
     return Document(path=str(p), text=text, title=title_of(text), kind=suffix.lstrip("."))
 
 
