@@ -377,6 +377,17 @@ def main(argv: list[str] | None = None) -> int:
 
     min_weight = det.min_signal_weight.value if args.min_weight is None else args.min_weight
 
+    all_fit: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def fit_all() -> tuple[np.ndarray, np.ndarray]:
+        """The engagement model fitted on every engagement document (once)."""
+        if not all_fit:
+            tm = _targets(eng_items, list(OUTSIDE_MODELS))
+            all_fit.append(
+                fit(xm, tm, scale * pm, l2=model_l2, sample_weight=_class_balance(tm), bias_l2=BIAS_L2)
+            )
+        return all_fit[0]
+
     def outcomes(min_probability: float, margin: float) -> list[Outcome]:
         rows = []
         for i in labelled:
@@ -387,10 +398,7 @@ def main(argv: list[str] | None = None) -> int:
             if doc_type in ENGAGEMENT_TYPES:
                 probs = loso_of.get(it.key)
                 if probs is None:  # a non-engagement typed as one: score it with the model trained on all
-                    tm = _targets(eng_items, list(OUTSIDE_MODELS))
-                    w, b = fit(
-                        xm, tm, scale * pm, l2=model_l2, sample_weight=_class_balance(tm), bias_l2=BIAS_L2
-                    )
+                    w, b = fit_all()
                     x = np.array([feature(feats[i][1][n]) for n in sig_names])
                     probs = dict(zip(OUTSIDE_MODELS, softmax(x @ w + b), strict=True))
                 model, _ = choose_model(probs, totals[it.key], min_probability, margin, min_weight)
@@ -456,8 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     classes_t = list(DOCUMENT_TYPES)
     yt = np.eye(len(classes_t))[[classes_t.index(str(items[i].doc_type)) for i in typed]]
     wt, bt = fit(xt, yt, pt, l2=type_l2, sample_weight=_balanced([str(items[i].doc_type) for i in typed]))
-    tm = _targets(eng_items, list(OUTSIDE_MODELS))
-    wm, bm = fit(xm, tm, scale * pm, l2=model_l2, sample_weight=_class_balance(tm), bias_l2=BIAS_L2)
+    wm, bm = fit_all()
     info = {
         "trained_on": dict(Counter(items[i].dataset for i in typed)),
         "engagement_documents": len(eng_items),

@@ -1,8 +1,11 @@
-"""``seamline check | scan | eval-contracts``: which model a contract describes and what it lacks."""
+"""``seamline check | scan | eval-contracts | eval-engagements``: which model a contract describes, what it
+lacks, and how well both are measured."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,16 +49,10 @@ def check(
     _print_report(report.to_json(), show_all)
 
 
-_DIMENSION = {
-    "directs": "who directs",
-    "owns_outcome": "who owns the outcome",
-    "pricing": "price shape",
-    "basis": "what is bought",
-}
-
-
 def _print_report(r: dict[str, Any], show_all: bool) -> None:
     from rich.markup import escape
+
+    from seamline.contracts.catalogue import DIMENSION_NAMES
 
     det = r["detected"]
     console.print(f"[bold]{escape(r['title'] or r['path'] or '')}[/]")
@@ -83,7 +80,7 @@ def _print_report(r: dict[str, Any], show_all: bool) -> None:
             bar = "█" * round(alt["score"] * 20)
             console.print(f"  {alt['model']:20s} {alt['score']:5.2f} {bar}")
     for ev in det["evidence"]:
-        dim = _DIMENSION.get(ev.get("dimension", ""), ev.get("dimension", ""))
+        dim = DIMENSION_NAMES.get(ev.get("dimension", ""), ev.get("dimension", "")).lower()
         console.print(f"  [dim]@{ev['start']}-{ev['end']} {dim}:[/] {escape(_short(ev['text']))}")
     if r["mislabel"]:
         console.print(f"[bold red]mislabel[/] {r['mislabel']['pattern']}: {escape(r['mislabel']['text'])}")
@@ -100,6 +97,20 @@ def _print_report(r: dict[str, Any], show_all: bool) -> None:
             console.print(f"           {f['note']}", markup=False)
     if r["missing_for_detected_model"]:
         console.print(f"lacking for {det['model']}: {', '.join(r['missing_for_detected_model'])}")
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr; yields the callback that long work calls with (done, total)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err_console) as progress:
+        task = progress.add_task(label, total=None)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield tick
 
 
 def _short(text: str, n: int = 110) -> str:
@@ -150,18 +161,9 @@ def eval_contracts(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel worker processes.")] = 1,
 ) -> None:
     """Precision, recall and F1 of document-level presence per CUAD category, macro-F1 and throughput."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from seamline.contracts.evaluate import evaluate_corpus
 
-    with Progress(
-        TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), console=err_console
-    ) as progress:
-        task = progress.add_task("eval", total=None)
-
-        def tick(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with _progress("evaluating") as tick:
         result = evaluate_corpus(
             directory, include_training=include_training, workers=workers, on_progress=tick
         )
@@ -191,18 +193,9 @@ def eval_engagements(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel worker processes.")] = 1,
 ) -> None:
     """How often the detected engagement model is right, and how often a non-engagement is called one."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from seamline.contracts.engagements import evaluate_engagements
 
-    with Progress(
-        TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), console=err_console
-    ) as progress:
-        task = progress.add_task("eval", total=None)
-
-        def tick(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with _progress("evaluating") as tick:
         result = evaluate_engagements(directory, workers=workers, on_progress=tick)
     if as_json:
         print(json.dumps(result, indent=2))

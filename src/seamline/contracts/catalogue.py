@@ -97,7 +97,13 @@ def _expanded_patterns(value: tuple[str, ...]) -> tuple[str, ...]:
 
 
 Dimension = Literal["directs", "owns_outcome", "pricing", "basis"]
-DIMENSIONS: tuple[str, ...] = ("directs", "owns_outcome", "pricing", "basis")
+# the four dimensions of the sources' core question, as users read them
+DIMENSION_NAMES = {
+    "directs": "Who directs the work",
+    "owns_outcome": "Who owns the outcome",
+    "pricing": "How the price is shaped",
+    "basis": "What is bought",
+}
 DOCUMENT_TYPES = (
     "engagement",
     "master_terms",
@@ -110,17 +116,22 @@ DOCUMENT_TYPES = (
 ENGAGEMENT_TYPES = ("engagement", "master_terms")
 
 
-class Signal(Entry):
-    """One cue of an engagement model on one dimension of the sources' core question."""
+class _WeightedCue(Entry):
+    """Patterns and the prior weight they give each class (a signal's models, a cue's document types)."""
 
     id: str
-    dimension: Dimension
     text: str
     patterns: tuple[str, ...] = Field(min_length=1)
     points_to: dict[str, float]
     source: str
 
     _check_patterns = field_validator("patterns")(_expanded_patterns)
+
+
+class Signal(_WeightedCue):
+    """One cue of an engagement model on one dimension of the sources' core question."""
+
+    dimension: Dimension
 
     @field_validator("points_to")
     @classmethod
@@ -239,17 +250,10 @@ class DocumentType(Entry):
     source: str
 
 
-class TypeCue(Entry):
+class TypeCue(_WeightedCue):
     """A cue of a document type: counted in the body, looked for in the title, or a share of the clauses."""
 
-    id: str
-    text: str
     where: Literal["body", "title", "share"] = "body"
-    patterns: tuple[str, ...] = Field(min_length=1)
-    points_to: dict[str, float]
-    source: str
-
-    _check_patterns = field_validator("patterns")(_expanded_patterns)
 
     @field_validator("points_to")
     @classmethod

@@ -29,16 +29,10 @@ from seamline.contracts.learn import Artefact, Weights
 from seamline.contracts.patterns import ClauseIndex
 from seamline.contracts.segment import Clause
 from seamline.contracts.signals import Hit, Reading, feature, read, signal_counts, type_cue_values
-from seamline.knowledge import KnowledgeBase
+from seamline.knowledge import MODEL_IDS, KnowledgeBase
 
-OUTSIDE_MODELS = (
-    "staff_augmentation",
-    "dedicated_team",
-    "project_outsourcing",
-    "managed_services",
-    "vested_outsourcing",
-    "product_delivery",
-)
+# every model but the in-house baseline: an employment contract is a document type, not an engagement
+OUTSIDE_MODELS = tuple(m for m in MODEL_IDS if m != "in_house")
 
 
 @dataclass(frozen=True)
@@ -49,19 +43,6 @@ class Evidence:
     section: str
     cue: str = ""
     dimension: str = ""
-
-    def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "section": self.section,
-        }
-        if self.cue:
-            out["cue"] = self.cue
-        if self.dimension:
-            out["dimension"] = self.dimension
-        return out
 
 
 @dataclass(frozen=True)
@@ -75,7 +56,6 @@ class Detected:
     document_type_confidence: float = 1.0
     alternatives: tuple[tuple[str, float], ...] = ()
     parties: dict[str, list[str]] = field(default_factory=dict)
-    signal_counts: dict[str, float] = field(default_factory=dict)
 
 
 def choose_model(
@@ -222,45 +202,28 @@ def detect(
     matrix = model_weights.matrix(names, prior)
     col = list(model_weights.classes).index(best)
     contribution = {n: float(matrix[i, col]) for i, n in enumerate(names) if counts[n] > 0}
-    _, why = choose_model(
+    model, why = choose_model(
         probs, total, det.min_probability.value, det.min_margin.value, det.min_signal_weight.value
     )
+    evidence = (
+        ()
+        if why == "too_few_signals"
+        else _evidence(reading, hits, contribution, int(det.max_evidence.value))
+    )
     if why == "too_few_signals":
-        return Detected(
-            None,
-            round(p1, 3),
-            (),
-            probs,
-            f"too few signals of any engagement model to name one.{master}".strip(),
-            doc_type,
-            type_conf,
-            alternatives,
-            parties,
-            counts,
-        )
-    if why == "too_close":
-        return Detected(
-            None,
-            round(p1, 3),
-            _evidence(reading, hits, contribution, int(det.max_evidence.value)),
-            probs,
+        reason = "too few signals of any engagement model to name one."
+    elif why == "too_close":
+        reason = (
             f"too close to call between {best} ({p1:.2f}) and {second} ({p2:.2f}): a model is named when "
             f"it has at least {det.min_probability.value:g} and leads the next by at least "
-            f"{det.min_margin.value:g}.{master}",
-            doc_type,
-            type_conf,
-            alternatives,
-            parties,
-            counts,
+            f"{det.min_margin.value:g}."
         )
-    evidence = _evidence(reading, hits, contribution, int(det.max_evidence.value))
-    dims = sorted({e.dimension for e in evidence})
-    n_sig = sum(1 for n in names if counts[n] > 0 and contribution.get(n, 0) > 0)
-    reason = (
-        f"{n_sig} signals for it over {len(dims)} dimensions; margin {p1 - p2:.2f} over {second}.{master}"
-    )
+    else:
+        n_sig = sum(1 for n in names if contribution.get(n, 0) > 0)
+        dims = {e.dimension for e in evidence}
+        reason = f"{n_sig} signals for it over {len(dims)} dimensions; margin {p1 - p2:.2f} over {second}."
     return Detected(
-        best, round(p1, 3), evidence, probs, reason, doc_type, type_conf, alternatives, parties, counts
+        model, round(p1, 3), evidence, probs, reason + master, doc_type, type_conf, alternatives, parties
     )
 
 

@@ -75,13 +75,6 @@ class Parties:  # cached_property needs a __dict__: no slots
     how: dict[str, str] = field(default_factory=dict)  # name -> how its role was decided
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
-    def role_of(self, name: str) -> str | None:
-        if name in self.buyer:
-            return "buyer"
-        if name in self.supplier:
-            return "supplier"
-        return None
-
     def normalise(self, text: str) -> str:
         """``text`` with every name of a party replaced by ``BUYER`` or ``SUPPLIER``."""
         if self._pattern is None:

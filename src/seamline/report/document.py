@@ -470,23 +470,15 @@ def _quote(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-CLUE_DIMENSIONS = {
-    "directs": "Who directs the work",
-    "owns_outcome": "Who owns the outcome",
-    "pricing": "How the price is shaped",
-    "basis": "What is bought",
-}
-
-
 def _contract(report: ContractReport, kb: KnowledgeBase, n_quotes: int, limit: int) -> ContractSection:
-    from seamline.contracts.catalogue import load_checklist, load_document_types
+    from seamline.contracts.catalogue import DIMENSION_NAMES, load_checklist, load_document_types
 
     mislabel = report.mislabel
     names = {m.id: m.name for m in kb.models.values()}
     items = {i.id: i.name for i in load_checklist(kb.root).items}
     det = report.detected
     scores = [a.score for a in det.alternatives]
-    order = list(CLUE_DIMENSIONS)
+    order = list(DIMENSION_NAMES)
     clues = sorted(
         det.evidence, key=lambda e: (order.index(e.dimension) if e.dimension in order else 9, e.start)
     )
@@ -498,7 +490,7 @@ def _contract(report: ContractReport, kb: KnowledgeBase, n_quotes: int, limit: i
         clues=tuple(
             Clue(
                 dimension=e.dimension,
-                dimension_name=CLUE_DIMENSIONS.get(e.dimension, e.dimension),
+                dimension_name=DIMENSION_NAMES.get(e.dimension, e.dimension),
                 quote=_quote(e.text, limit),
             )
             for e in clues

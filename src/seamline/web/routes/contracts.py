@@ -92,16 +92,8 @@ def in_context(text: str, start: int, end: int) -> dict[str, str]:
     }
 
 
-DIMENSIONS = (
-    ("directs", "Who directs the work"),
-    ("owns_outcome", "Who owns the outcome"),
-    ("pricing", "How the price is shaped"),
-    ("basis", "What is bought"),
-)
-
-
 def report_view(report: Any, text: str, knowledge: Any = None) -> dict[str, Any]:
-    from seamline.contracts.catalogue import load_document_types
+    from seamline.contracts.catalogue import DIMENSION_NAMES, load_document_types
 
     data = report.to_json()
     det = data["detected"]
@@ -112,7 +104,7 @@ def report_view(report: Any, text: str, knowledge: Any = None) -> dict[str, Any]
     det["margin"] = round(scores[0] - scores[1], 3) if len(scores) > 1 else None
     det["by_dimension"] = [
         {"id": key, "name": name, "evidence": [e for e in det["evidence"] if e.get("dimension") == key]}
-        for key, name in DIMENSIONS
+        for key, name in DIMENSION_NAMES.items()
         if any(e.get("dimension") == key for e in det["evidence"])
     ]
     for f in data["findings"]:
