@@ -202,4 +202,13 @@ def test_phone_width_pages(browser: Any, server: str) -> None:
     shot(pg, "phone-results")
     width = pg.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the results page scrolls sideways on a phone ({width}px)"
+    pg.goto(server + "/contracts")
+    pg.get_by_label("Document (PDF, DOCX, TXT, MD or HTML", exact=False).set_input_files(
+        str(FIXTURES / "dedicated_team.txt")
+    )
+    pg.get_by_role("button", name="Check the document").click()
+    pg.get_by_test_id("document-type").wait_for()
+    shot(pg, "phone-contract")
+    width = pg.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the contract check scrolls sideways on a phone ({width}px)"
     context.close()
