@@ -34,6 +34,12 @@ def _parties(text: str):  # type: ignore[no-untyped-def]
             "Government",
             "Contractor",
         ),
+        (  # an agency facing a contractor, neither defined: the one other party named takes the free side
+            "REQUEST FOR QUOTATION\nThe Agency's product owner keeps the backlog. The Contractor shall "
+            "provide an agile team that attends sprint reviews with the Agency.",
+            "Agency",
+            "Contractor",
+        ),
         (  # company names only, decided by who provides and who pays
             'This Services Agreement is made between Halvorsen Industrial Pumps ASA ("HIP") and Quayside '
             'Consulting AS ("Quayside").\n1. Quayside shall provide the consulting services described in the '

@@ -269,7 +269,7 @@ def resolve_parties(
 
     ``clauses`` and their ``index`` are the document's segmented clauses, when the caller has them.
     """
-    table, anycase, _ = _lexicon(roles)
+    table, anycase, ambiguous = _lexicon(roles)
     if clauses is None or index is None:
         clauses = segment(text)
         index = ClauseIndex(clauses)
@@ -318,12 +318,29 @@ def resolve_parties(
         words = tokens(word)
         if word in taken or not all(index.postings(t) for t in words):
             continue  # taken by a defined party, or not in this document
-        if len(words) > 1 and index.first_hit([rf"\b{re.escape(word)}\b"]) is None:
-            continue  # "managed service provider": its words are there, the phrase is not
+        if word in anycase:
+            if len(words) > 1 and index.first_hit([rf"\b{re.escape(word)}\b"]) is None:
+                continue  # "managed service provider": its words are there, the phrase is not
+        elif index.first_hit([rf"\bthe {re.escape(word)}\b"]) is None:
+            continue  # a capitalised role word counts only as "the Owner", not in "product owner"
         name = word if word in anycase else word.title()
         (buyer if role == "buyer" else supplier).append(name)
         generic.add(name)
         how.setdefault(name, "role word")
+    # a side with no name yet takes the one ambiguous word used as a party ("the Agency" facing "the
+    # Contractor"), if there is exactly one
+    named = {n.lower() for n in buyer + supplier}
+    loose = [
+        w
+        for w in sorted(ambiguous)
+        if w not in named and index.first_hit([rf"\bthe {re.escape(w)}\b"]) is not None
+    ]
+    for side in (buyer, supplier):
+        if not side and len(loose) == 1:
+            name = loose.pop().title()
+            side.append(name)
+            generic.add(name)
+            how[name] = "the only other party named"
     # pronouns: a proposal speaks as the supplier ("we") to the buyer ("you") unless the text says otherwise
     pron = _votes(clauses, index, ["we", "you"], roles, anycase)
     we_buy = pron[("we", "buyer")] > pron[("we", "supplier")]
