@@ -136,7 +136,8 @@ def _candidates(head: str, roles: Roles) -> list[_Candidate]:
     stop = {w.lower() for w in roles.not_party_terms}
     groups: list[_Candidate] = []
 
-    def add(names: list[str]) -> None:
+    def add(names: list[str]) -> _Candidate | None:
+        """Add a party's names (or merge them into the party already named so); the party, if any."""
         clean = []
         for raw in names:
             name = _strip_article(raw)
@@ -145,12 +146,13 @@ def _candidates(head: str, roles: Roles) -> list[_Candidate]:
                 continue
             clean.append(name)
         if not clean:
-            return
+            return None
         for g in groups:  # the same name defined twice belongs to one party
             if {n.lower() for n in g.names} & {n.lower() for n in clean}:
                 g.names.extend(n for n in clean if n.lower() not in {x.lower() for x in g.names})
-                return
+                return g
         groups.append(_Candidate(clean))
+        return groups[-1]
 
     for m in _PAREN.finditer(head):
         quoted = [q for q in _QUOTED.findall(m.group(1)) if not _NOT_A_NAME.search(q)]
@@ -179,17 +181,11 @@ def _candidates(head: str, roles: Roles) -> list[_Candidate]:
             first = lead[0].split()[0]
             if first.lower() not in stop:
                 names.append(first)
-        if role_word.startswith("__"):
-            add(names)
-            if groups:
-                target = (
-                    next(g for g in groups if {n.lower() for n in g.names} & {n.lower() for n in names})
-                    if any({n.lower() for n in g.names} & {n.lower() for n in names} for g in groups)
-                    else None
-                )
-                if target is not None and target.role is None:
-                    target.role = role_word.strip("_")
-                    target.how = f"labelled '{m.group(1).strip()}'"
+        if role_word.startswith("__"):  # "Prepared for: Canopy Trust": the name's side is the label's
+            party = add(names)
+            if party is not None and party.role is None:
+                party.role = role_word.strip("_")
+                party.how = f"labelled '{m.group(1).strip()}'"
         else:
             add([m.group(1), *names])
     return groups
