@@ -48,16 +48,11 @@ def test_every_model_has_required_items_and_signals_on_every_dimension() -> None
 
 
 def test_every_document_type_has_cues() -> None:
+    from seamline.contracts.catalogue import DOCUMENT_TYPES
+
     types = load_document_types()
-    for t in (
-        "engagement",
-        "master_terms",
-        "nda",
-        "licence",
-        "distribution_or_supply",
-        "employment",
-        "other",
-    ):
+    assert {t.id for t in types.types} == set(DOCUMENT_TYPES)
+    for t in DOCUMENT_TYPES:
         assert any(c.points_to.get(t, 0) > 0 for c in types.cues), t
 
 

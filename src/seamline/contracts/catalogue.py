@@ -169,6 +169,7 @@ class Roles(Entry):
     supplier_context: tuple[str, ...]
     buyer_context: tuple[str, ...]
     preamble_chars: int = Field(gt=0)
+    named_party_chars: int = Field(gt=0)
     context_clauses: int = Field(gt=0)
     min_votes: int = Field(ge=1)
     source: str
@@ -212,6 +213,8 @@ class Detection(Entry):
     min_signal_weight: CitedNumber
     title_chars: CitedNumber
     max_evidence: CitedNumber
+    max_evidence_per_signal: CitedNumber
+    negation_window: CitedNumber
     max_count: CitedNumber
     type_clauses: CitedNumber
 

@@ -131,9 +131,10 @@ def apply_master_terms_rule(doc_type: str, values: dict[str, float], types: Docu
 
 
 def _evidence(
-    reading: Reading, hits: Sequence[Hit], contribution: dict[str, float], limit: int
+    reading: Reading, hits: Sequence[Hit], contribution: dict[str, float], limit: int, per_signal_limit: int
 ) -> tuple[Evidence, ...]:
-    """The clauses that speak most for the model: by signal weight times zone weight, one per clause."""
+    """The clauses that speak most for the model: by signal weight times zone weight, one per clause and
+    at most ``per_signal_limit`` per signal."""
     ranked = sorted(
         (h for h in hits if contribution.get(h.signal, 0.0) > 0),
         key=lambda h: (-contribution[h.signal] * h.weight, h.clause),
@@ -142,7 +143,7 @@ def _evidence(
     seen: set[int] = set()
     per_signal: dict[str, int] = {}
     for h in ranked:
-        if h.clause in seen or per_signal.get(h.signal, 0) >= 2:
+        if h.clause in seen or per_signal.get(h.signal, 0) >= per_signal_limit:
             continue
         seen.add(h.clause)
         per_signal[h.signal] = per_signal.get(h.signal, 0) + 1
@@ -208,7 +209,9 @@ def detect(
     evidence = (
         ()
         if why == "too_few_signals"
-        else _evidence(reading, hits, contribution, int(det.max_evidence.value))
+        else _evidence(
+            reading, hits, contribution, int(det.max_evidence.value), int(det.max_evidence_per_signal.value)
+        )
     )
     if why == "too_few_signals":
         reason = "too few signals of any engagement model to name one."

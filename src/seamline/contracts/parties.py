@@ -52,7 +52,6 @@ _CORPORATE = re.compile(
 _PARTY_LEAD = re.compile(r"\b(?:between|and|by|with|from|to)\s+(?:[A-Z][\w&.,\-]*\s+){1,7}$")
 # near the top, "Larkspur Clinics ("Larkspur")": a capitalised name right before the parenthesis
 _NAME_BEFORE = re.compile(r"(?:^|[\n:;,]\s*|\b(?:and|between|by|with)\s+)(?:[A-Z][\w&.'’\-]*\s+){1,5}$")
-_NAMED_ZONE = 1500
 _NAME = re.compile(r"\b([A-Z][\w&\-]+(?:\s+(?:[A-Z][\w&\-]+|&|of|and|de|la)){0,4})")
 _PRONOUNS_SUPPLIER = ("we", "our", "us", "ours")
 # a defined term that ends in one of these words names a thing, not a party ("Team Sprint Rate")
@@ -160,7 +159,7 @@ def _candidates(head: str, roles: Roles) -> list[_Candidate]:
             continue
         before = head[max(0, m.start() - 120) : m.start()]
         is_role = any(q.strip().lower() in table or q.strip().lower() in ambiguous for q in quoted)
-        named = m.start() < _NAMED_ZONE and _NAME_BEFORE.search(before)
+        named = m.start() < roles.named_party_chars and _NAME_BEFORE.search(before)
         if is_role or _CORPORATE.search(before) or _PARTY_LEAD.search(before) or named:
             add(quoted)
     for m in _HEREINAFTER.finditer(head):

@@ -176,7 +176,6 @@ _NEGATOR = re.compile(
     r"\birrespective of\b|\bregardless of\b|\binstead of\b|\brather than\b|\bin place of\b|n[’']t\b",
     re.I,
 )
-NEGATION_WINDOW = 50  # characters before a match, within its sentence, where a negation cancels it
 
 
 _SAYS_NO = re.compile(r"(?<![a-z])(?:not|no|without|never|nor)(?![a-z])|n\[’")
@@ -188,14 +187,14 @@ def _states_negation(pattern: str) -> bool:
     return bool(_SAYS_NO.search(pattern))
 
 
-def affirmed(text: str, patterns: Sequence[str]) -> bool:
+def affirmed(text: str, patterns: Sequence[str], window: int) -> bool:
     """Whether a pattern matches ``text`` somewhere not negated: no negation just before the match ("there
     are no service credits") nor inside it ("the Supplier does not manage the team"), unless the pattern
     itself states a negation."""
     for pattern in patterns:
         inside_ok = _states_negation(pattern)
         for m in compile_pattern(pattern).regex.finditer(text):
-            before = text[max(0, m.start() - NEGATION_WINDOW) : m.start()]
+            before = text[max(0, m.start() - window) : m.start()]
             cut = max(before.rfind("."), before.rfind(";"), before.rfind(":"))
             if _NEGATOR.search(before[cut + 1 :]):
                 continue
@@ -208,13 +207,14 @@ def affirmed(text: str, patterns: Sequence[str]) -> bool:
 def signal_counts(reading: Reading, signals: Signals) -> tuple[dict[str, float], list[Hit]]:
     """Weighted count of clauses per signal (capped at ``detection.max_count``) and every hit."""
     cap = float(signals.detection.max_count.value)
+    window = int(signals.detection.negation_window.value)
     counts: dict[str, float] = {}
     hits: list[Hit] = []
     for signal in signals.signals:
         total = 0.0
         index = _index_for(reading, signal.patterns)
         for i in index.hits(list(signal.patterns)):
-            if not affirmed(index.clauses[i].text, signal.patterns):
+            if not affirmed(index.clauses[i].text, signal.patterns, window):
                 continue
             weight, zone = reading.weight(i, signal.dimension)
             total += weight
