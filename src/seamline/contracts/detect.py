@@ -189,7 +189,9 @@ def detect(
     counts, hits = signal_counts(reading, signals)
     values = {k: feature(v) for k, v in counts.items()}
     prior = _prior(signals.signals)
-    probs = model_weights.probabilities(values, prior)
+    names = list(values)
+    matrix = model_weights.matrix(names, prior)
+    probs = model_weights.probabilities(values, prior, matrix)
     ranked = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
     alternatives = tuple((m, round(p, 3)) for m, p in ranked)
     (best, p1), (second, p2) = ranked[0], ranked[1]
@@ -199,8 +201,6 @@ def detect(
         if doc_type == "master_terms"
         else ""
     )
-    names = list(values)
-    matrix = model_weights.matrix(names, prior)
     col = list(model_weights.classes).index(best)
     contribution = {n: float(matrix[i, col]) for i, n in enumerate(names) if counts[n] > 0}
     model, why = choose_model(

@@ -102,11 +102,16 @@ class Weights:
         return np.array(rows, dtype=np.float64).reshape(len(names), len(self.classes))
 
     def probabilities(
-        self, values: Mapping[str, float], prior: Mapping[str, Mapping[str, float]]
+        self,
+        values: Mapping[str, float],
+        prior: Mapping[str, Mapping[str, float]],
+        matrix: FloatArray | None = None,
     ) -> dict[str, float]:
+        """Probability of each class; ``matrix`` is ``self.matrix(list(values), prior)`` when the caller
+        already built it."""
         names = list(values)
         x = np.array([values[n] for n in names], dtype=np.float64)
-        p = softmax(x @ self.matrix(names, prior) + self.bias)
+        p = softmax(x @ (self.matrix(names, prior) if matrix is None else matrix) + self.bias)
         return {c: float(v) for c, v in zip(self.classes, p, strict=True)}
 
     def to_json(self) -> dict[str, Any]:

@@ -42,7 +42,6 @@ class Reading:
 
     def __init__(
         self,
-        text: str,
         clauses: Sequence[Clause],
         parties: Parties,
         index: ClauseIndex,
@@ -50,7 +49,6 @@ class Reading:
         zones: Sequence[Zone],
         title: str,
     ) -> None:
-        self.text = text
         self.clauses = clauses
         self.parties = parties
         self.index = index  # over the role-normalised clauses
@@ -167,7 +165,7 @@ def read(
     }
     index = written.derive(_Normalised(clauses, parties), extra)
     title = parties.normalise(title_zone(text, int(signals.detection.title_chars.value)))
-    return Reading(text, clauses, parties, index, written, signals.zones, title)
+    return Reading(clauses, parties, index, written, signals.zones, title)
 
 
 _NEGATOR = re.compile(
