@@ -44,6 +44,8 @@ def _matches(value: Any, expected: Any) -> bool:
 
 
 def _apply(op: str, value: Any, arg: Any) -> bool:
+    if value is None and op in ("lt", "lte", "gt", "gte"):
+        return False  # an optional answer left out is neither below nor above any number
     match op:
         case "lt":
             return bool(value < arg)
@@ -106,11 +108,27 @@ def _check_value(expected: Any, spec: tuple[str, tuple[Any, ...] | None]) -> lis
         values = [expected]
     problems = []
     for v in values:
+        if v is None:
+            continue  # null: the optional answer was left out
         if allowed is not None and v not in allowed:
             problems.append(f"{v!r} is not an allowed value; expected one of: {', '.join(map(str, allowed))}")
         elif typ == "int" and (isinstance(v, bool) or not isinstance(v, int)):
             problems.append(f"{v!r} is not a whole number")
     return problems
+
+
+def fields(condition: Mapping[str, Any] | None) -> Iterator[str]:
+    """Every situation field a condition reads."""
+    if not condition:
+        return
+    for key, expected in condition.items():
+        if key == "any":
+            for sub in expected:
+                yield from fields(sub)
+        elif key == "not":
+            yield from fields(expected)
+        else:
+            yield key
 
 
 def numeric_thresholds(condition: Mapping[str, Any] | None) -> Iterator[tuple[str, int]]:

@@ -24,10 +24,21 @@ Involvement = Literal["daily_direction", "sprint_priorities", "milestones", "ser
 Pricing = Literal[
     "time_and_materials", "fixed_price", "monthly_retainer", "outcome_linked", "subscription", "no_preference"
 ]
+MarketId = Literal[
+    "us", "canada", "uk", "western_europe", "eastern_europe", "latin_america", "india", "southeast_asia"
+]
+UnitKind = Literal["users", "devices", "endpoints", "servers", "tickets"]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServiceUnits(_Frozen):
+    """What a managed service is priced on (IT functions): so many users, devices, servers, tickets."""
+
+    kind: UnitKind
+    count: int = Field(ge=1, le=10_000_000)
 
 
 class Work(_Frozen):
@@ -36,11 +47,23 @@ class Work(_Frozen):
     scope: Scope
     duration_months: int = Field(ge=1, le=120)
     engineers: int = Field(ge=1, le=1000)
+    # optional answers (added in knowledge 2026-12; files without them stay valid)
+    needed_within_weeks: int | None = Field(default=None, ge=1, le=104)
+    service_units: ServiceUnits | None = None
 
 
 class Team(_Frozen):
     technical_leadership: Leadership
     product_manager: bool
+    can_hire: bool | None = None
+    lead_hours_per_week: int | None = Field(default=None, ge=0, le=60)
+
+
+class Market(_Frozen):
+    """Where in-house staff would sit and where the vendor's engineers sit (prices both sides)."""
+
+    in_house: MarketId
+    vendor: MarketId
 
 
 class Preferences(_Frozen):
@@ -56,12 +79,17 @@ class Situation(_Frozen):
     work: Work
     team: Team
     preferences: Preferences
+    market: Market | None = None
     weights: dict[str, float] | None = None
     costs: CostOverrides | None = None  # cost-model overrides; not an answer (see seamline.cost)
 
     def flat(self) -> dict[str, Any]:
-        """The answers as ``{"work.scope": "evolving", ...}`` (weights, costs and name excluded)."""
-        return dict(_flatten(self.model_dump(exclude={"weights", "name", "costs"})))
+        """The answers as ``{"work.scope": "evolving", ...}`` (weights, costs and name excluded).
+
+        Every answer field is present; an optional answer not given is ``None``.
+        """
+        given = dict(_flatten(self.model_dump(exclude={"weights", "name", "costs"})))
+        return {path: given.get(path) for path in ANSWER_FIELDS}
 
     def with_answer(self, field_path: str, value: Any) -> Situation:
         """A copy with one answer changed (``field_path`` like ``work.scope``)."""
@@ -69,6 +97,8 @@ class Situation(_Frozen):
         node = data
         *parents, leaf = field_path.split(".")
         for part in parents:
+            if node.get(part) is None:
+                node[part] = {}
             node = node[part]
         node[leaf] = value
         return Situation.model_validate(data)
@@ -92,6 +122,14 @@ def _field_table() -> dict[str, tuple[str, tuple[Any, ...] | None]]:
         for name, info in model.model_fields.items():
             ann = info.annotation
             path = f"{prefix}{name}"
+            if path in ("weights", "costs"):
+                continue  # settings, not answers
+            if not info.is_required():
+                OPTIONAL_FIELDS.add(path)
+            if getattr(ann, "__origin__", None) is not Literal:
+                inner = [a for a in get_args(ann) if a is not type(None)]
+                if inner and type(None) in get_args(ann) and len(inner) == 1:
+                    ann = inner[0]  # `X | None`: an optional answer of type X
             if isinstance(ann, type) and issubclass(ann, BaseModel):
                 walk(ann, f"{path}.")
             elif ann is bool:
@@ -107,8 +145,15 @@ def _field_table() -> dict[str, tuple[str, tuple[Any, ...] | None]]:
     return table
 
 
+OPTIONAL_FIELDS: set[str] = set()  # filled by _field_table: answers that may be left out (None)
 FIELDS = _field_table()
 ANSWER_FIELDS = tuple(p for p in FIELDS if p != "name")
+
+
+def is_optional(field_path: str) -> bool:
+    """Whether an answer may be left out: the field, or a group above it, is optional."""
+    parts = field_path.split(".")
+    return any(".".join(parts[: i + 1]) in OPTIONAL_FIELDS for i in range(len(parts)))
 
 
 def int_bounds(field_path: str) -> tuple[int, int]:
@@ -116,7 +161,8 @@ def int_bounds(field_path: str) -> tuple[int, int]:
     model: type[BaseModel] = Situation
     *parents, leaf = field_path.split(".")
     for part in parents:
-        model = model.model_fields[part].annotation  # type: ignore[assignment]
+        ann = model.model_fields[part].annotation
+        model = next(a for a in (ann, *get_args(ann)) if isinstance(a, type) and issubclass(a, BaseModel))
     lo = hi = None
     for meta in model.model_fields[leaf].metadata:
         lo = getattr(meta, "ge", lo)

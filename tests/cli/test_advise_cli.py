@@ -160,9 +160,13 @@ def test_knowledge_validate_and_show(cli: Callable[..., Any], tmp_path: Path) ->
     assert result.code == 2 and "sources.yaml" in result.err
 
 
-# name, stage, work.type, work.core, work.scope, duration, engineers, leadership, PM, involvement, pricing,
-# IP in-house, share context; by option number or by value.
-ANSWERS = ["Payments MVP", "1", "product_development", "1", "3", "6", "2", "strong", "2", "1", "3", "1", "2"]
+# name, stage, work.type, work.core, work.scope, duration, engineers, (needed within: skipped), leadership,
+# PM, (can hire: skipped), (lead hours: skipped), involvement, pricing, IP in-house, share context,
+# (market: skipped); by option number, by value or by yes/no.
+ANSWERS = [
+    "Payments MVP", "1", "product_development", "yes", "3", "6", "2", "", "strong", "n", "", "", "1", "3",
+    "1", "2", "",
+]  # fmt: skip
 
 
 def test_interview_writes_the_situation_and_advises(
@@ -180,6 +184,28 @@ def test_interview_writes_the_situation_and_advises(
     assert written["preferences"]["pricing"] == "monthly_retainer"
     assert "expected a whole number from 1 to 120" in result.err  # the "0" was refused and asked again
     assert json.loads(result.out)["recommended"] == "staff_augmentation"
+    assert written["work"]["core"] is True and written["team"]["product_manager"] is False
+    assert "market" not in written and "can_hire" not in written["team"]  # skipped optional answers
+
+
+def test_interview_asks_service_units_for_an_it_function_and_takes_yes_no(
+    cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "ops.yaml"
+    typed = [
+        "Helpdesk", "scale_up", "it_function", "no", "fully_defined", "24", "3", "",
+        "maybe", "devices", "800",  # "maybe" is refused, then devices, 800 of them
+        "limited", "yes", "y", "10", "service_levels", "subscription", "n", "no", "us", "india",
+    ]  # fmt: skip
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(typed) + "\n"))
+    result = cli("interview", "--out", str(out), "--json")
+    assert result.code == 0, result.err
+    written = yaml.safe_load(out.read_text())
+    assert written["work"]["service_units"] == {"kind": "devices", "count": 800}
+    team = {"technical_leadership": "limited", "product_manager": True, "can_hire": True}
+    assert written["team"] == {**team, "lead_hours_per_week": 10}
+    assert written["market"] == {"in_house": "us", "vendor": "india"}
+    assert "expected 1-5 or one of: users" in result.err
 
 
 def test_interview_cut_short_writes_nothing(

@@ -13,7 +13,7 @@ from typing import Any
 from seamline import conditions
 from seamline.advisor.result import Change, Recommendation
 from seamline.knowledge import KnowledgeBase
-from seamline.situation import ANSWER_FIELDS, FIELDS, Situation, int_bounds
+from seamline.situation import ANSWER_FIELDS, FIELDS, OPTIONAL_FIELDS, Situation, int_bounds
 
 Evaluate = Callable[[Situation, KnowledgeBase], Recommendation]
 
@@ -23,8 +23,13 @@ def would_change(
 ) -> tuple[Change, ...]:
     answers = situation.flat()
     thresholds = _thresholds(kb)
+    referenced = _referenced(kb)
     changes: list[Change] = []
     for path in ANSWER_FIELDS:
+        if path not in referenced:
+            continue  # no rule reads this answer, so no value of it can change the ranking
+        if "." in path and answers.get(path) is None and path.rsplit(".", 1)[0] in OPTIONAL_FIELDS:
+            continue  # an optional group left out (service units): one part alone is not an answer
         typ, allowed = FIELDS[path]
         now = answers[path]
         if typ == "int":
@@ -45,11 +50,17 @@ def _int_changes(
     current: Recommendation,
     evaluate: Evaluate,
     path: str,
-    now: int,
+    now: int | None,
     edges: set[int],
 ) -> list[Change]:
     lo, hi = int_bounds(path)
     candidates = sorted({v for t in edges for v in (t - 1, t, t + 1) if lo <= v <= hi and v != now})
+    if now is None:  # an optional number not given: the least extreme value that changes the answer
+        for value in candidates[::-1]:
+            change = _try(situation, kb, current, evaluate, path, value, now)
+            if change is not None:
+                return [change]
+        return []
     below = [v for v in candidates if v < now][::-1]  # nearest first
     above = [v for v in candidates if v > now]
     found = []
@@ -85,10 +96,17 @@ def _try(
 
 def _show(kb: KnowledgeBase, path: str, value: Any) -> str:
     """An answer as the questionnaire words it (the option's label), else the value itself."""
+    if value is None:
+        return "not answered"
     for option in kb.questions[path].options:
         if option.value == value:
             return option.label
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _referenced(kb: KnowledgeBase) -> set[str]:
+    """Every answer field that some rule's condition reads."""
+    return {field for when in _whens(kb) for field in conditions.fields(when)}
 
 
 def _thresholds(kb: KnowledgeBase) -> dict[str, set[int]]:
@@ -99,6 +117,11 @@ def _thresholds(kb: KnowledgeBase) -> dict[str, set[int]]:
 
 
 def _all_thresholds(kb: KnowledgeBase) -> Iterator[tuple[str, int]]:
+    for when in _whens(kb):
+        yield from conditions.numeric_thresholds(when)
+
+
+def _whens(kb: KnowledgeBase) -> list[Any]:
     rules = kb.rules
     whens: list[Any] = [r.when for r in rules.weights]
     whens += [q.when for q in rules.five_question_test]
@@ -108,5 +131,4 @@ def _all_thresholds(kb: KnowledgeBase) -> Iterator[tuple[str, int]]:
     for model in kb.models.values():
         whens += [r.when for r in model.fit] + [r.when for r in model.misfit]
         whens += [v.when for v in model.pricing_variants]
-    for when in whens:
-        yield from conditions.numeric_thresholds(when)
+    return whens

@@ -200,10 +200,15 @@ def interview(
         raise InputFileError(f"{out}: already exists; choose another --out or pass --force")
     err_console.print(
         "Answer each question; type the number of an option or its value. Ctrl-D stops (nothing is written)."
+        " An empty answer skips an optional question."
     )
     answers: dict[str, Any] = {}
     for q in kb.questions.values():
-        answers[q.field] = _ask(q, kb)
+        if not _applies(q.field, answers):
+            continue
+        value = _ask(q, kb)
+        if value is not None:
+            answers[q.field] = value
     data = _nest(answers)
     from seamline.situation import parse_situation
 
@@ -221,10 +226,30 @@ def interview(
         raise UndeterminedError(_undetermined_message(result, out))
 
 
+YES_WORDS, NO_WORDS = ("yes", "y"), ("no", "n")
+
+
+def _applies(field: str, answers: dict[str, Any]) -> bool:
+    """Whether the interview asks ``field`` given the answers so far.
+
+    Service units matter only for an IT function, and their count only once a unit is chosen; the vendor's
+    market is asked once the in-house market is given (the two come as a pair).
+    """
+    if field.startswith("work.service_units."):
+        if answers.get("work.type") != "it_function":
+            return False
+        return field.endswith(".kind") or "work.service_units.kind" in answers
+    if field == "market.vendor":
+        return "market.in_house" in answers
+    return True
+
+
 def _ask(q: Any, kb: KnowledgeBase) -> Any:
-    from seamline.situation import FIELDS, int_bounds
+    """One answer, asked until valid; None when an optional question is skipped with an empty line."""
+    from seamline.situation import FIELDS, int_bounds, is_optional
 
     typ = FIELDS[q.field][0]
+    optional = is_optional(q.field) and q.field not in ("work.service_units.count", "market.vendor")
     src = kb.sources[q.source]
     err_console.print(f"\n[bold]{q.label}[/]")
     err_console.print(f"  {q.help} [{src.publisher}]", style="dim", markup=False)
@@ -232,6 +257,12 @@ def _ask(q: Any, kb: KnowledgeBase) -> Any:
         err_console.print(f"  {i}. {opt.label}", markup=False)
     while True:
         raw = _read_line("> ").strip()
+        if not raw and optional:
+            return None
+        if typ == "bool":
+            word = raw.lower()
+            if word in YES_WORDS or word in NO_WORDS:
+                return word in YES_WORDS
         if typ == "int":
             lo, hi = int_bounds(q.field)
             if raw.isdigit() and lo <= int(raw) <= hi:
@@ -242,6 +273,8 @@ def _ask(q: Any, kb: KnowledgeBase) -> Any:
                 if raw == str(i) or raw.lower() == str(opt.value).lower():
                     return opt.value
             values = ", ".join(str(o.value).lower() for o in q.options)
+            if typ == "bool":
+                values = "yes, no, y, n, " + values
             err_console.print(f"  expected 1-{len(q.options)} or one of: {values}")
         elif raw:
             return raw

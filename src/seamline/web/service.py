@@ -14,7 +14,7 @@ from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 from seamline.errors import Problem, SituationError
-from seamline.situation import FIELDS, Situation, int_bounds, parse_situation
+from seamline.situation import FIELDS, Situation, int_bounds, is_optional, parse_situation
 
 if TYPE_CHECKING:
     from seamline.knowledge import KnowledgeBase
@@ -25,7 +25,10 @@ GROUPS = (
     ("work.", "The work"),
     ("team.", "Your team"),
     ("preferences.", "What you want from the arrangement"),
+    ("market.", "Where the people sit (optional; prices each side in its own market)"),
 )
+# optional answers that come as a pair: one without the other is refused, naming the missing one
+PAIRS = (("work.service_units.kind", "work.service_units.count"), ("market.in_house", "market.vendor"))
 
 
 class _LRU:
@@ -82,7 +85,8 @@ class Service:
             raw = form.get(path)
             raw = raw.strip() if isinstance(raw, str) else raw
             if raw in (None, ""):
-                missing.append(path)
+                if not is_optional(path):
+                    missing.append(path)
                 continue
             value: Any = raw
             if kind == "bool":
@@ -107,6 +111,13 @@ class Service:
             for part in parents:
                 node = node.setdefault(part, {})
             node[leaf] = value
+        for first, second in PAIRS:
+            given = {p: form.get(p) not in (None, "") for p in (first, second)}
+            if given[first] != given[second]:
+                absent = second if given[first] else first
+                other = first if given[first] else second
+                label = self.kb.questions[absent].label if absent in self.kb.questions else absent
+                problems.append(Problem(absent, f"answer this too when {other} is given ({label})"))
         if problems:
             raise SituationError(f"questionnaire: {len(problems)} answer(s) not understood", problems)
         return data, missing
@@ -219,6 +230,9 @@ class Service:
                     for v in (allowed or ())
                 ]
                 current = values.get(path)
+                optional = is_optional(path)
+                if optional and kind in ("choice", "bool"):
+                    options = [{"value": "", "label": "Not answered"}, *options]
                 bounds = int_bounds(path) if kind == "int" else None
                 items.append(
                     {
@@ -231,6 +245,7 @@ class Service:
                         "source": f"{source.publisher}, {source.title}" if source else None,
                         "options": options,
                         "value": "" if current is None else _fmt(current),
+                        "optional": optional,
                         "min": bounds[0] if bounds else None,
                         "max": bounds[1] if bounds else None,
                     }
@@ -261,10 +276,14 @@ def _fmt(value: Any) -> str:
 def flat_values(situation: Mapping[str, Any]) -> dict[str, Any]:
     """``{"work": {"scope": ...}}`` to ``{"work.scope": ...}`` (for pre-filling the form)."""
     out: dict[str, Any] = {}
-    for key, value in situation.items():
-        if isinstance(value, Mapping) and key in ("work", "team", "preferences"):
-            for sub, v in value.items():
-                out[f"{key}.{sub}"] = v
-        elif key in FIELDS:
-            out[key] = value
+
+    def walk(node: Mapping[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            path = f"{prefix}{key}"
+            if isinstance(value, Mapping) and any(f.startswith(f"{path}.") for f in FIELDS):
+                walk(value, f"{path}.")
+            elif path in FIELDS:
+                out[path] = value
+
+    walk(situation, "")
     return out
