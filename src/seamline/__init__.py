@@ -27,7 +27,7 @@ _LAZY = {
     "parse_situation": "seamline.situation",
     "build_plan": "seamline.cost",
     "compare_costs": "seamline.cost",
-    "map_seams": "seamline.seams",
+    "map_seams": "seamline.cost",
     "check_contract": "seamline.contracts.check",
     "check_text": "seamline.contracts.check",
     "load_vendor": "seamline.vendors",
@@ -62,11 +62,10 @@ __all__ = [
 if TYPE_CHECKING:
     from seamline.advisor import advise
     from seamline.contracts.check import check_contract, check_text
-    from seamline.cost import build_plan, compare_costs
+    from seamline.cost import build_plan, compare_costs, map_seams
     from seamline.knowledge import load_knowledge
     from seamline.portfolio import load_portfolio, plan_portfolio
     from seamline.report import build_document, render
-    from seamline.seams import map_seams
     from seamline.situation import load_situation, parse_situation
     from seamline.vendors import compare_vendors, load_vendor, score_vendor
 

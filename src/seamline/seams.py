@@ -1,9 +1,14 @@
 """Organisational seams: which roles sit in-house or at the vendor, and which coordination links cross.
 
 A *seam* is a coordination link (``from`` coordinates ``to``) whose two roles sit on different sides of
-the company boundary; each one costs handoffs, status meetings and clarifications. The role table and
-the links are data (``knowledge/seams.yaml``); with the sources' placements this gives five seams for staff
-augmentation and one for product delivery. Users give their own placement in ``costs.placement``.
+the company boundary; each one costs handoffs, status meetings and clarifications. The roles and links are
+data (``knowledge/seams.yaml``), one template per kind of work: Productera's product roles for product
+development (five seams for staff augmentation, one for product delivery) and an operations template for
+an IT function run as a service. Roles the client does not have are not drawn in-house (the template's
+``in_house_when``); users give their own placement in ``costs.placement``.
+
+This module depends on the knowledge base only: the cost model reads it (``seamline.cost``), never the
+reverse. The seam map with in-house hours per week is assembled by :func:`seamline.cost.map_seams`.
 """
 
 from __future__ import annotations
@@ -11,19 +16,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from seamline.conditions import holds
 from seamline.errors import KnowledgeError, Problem, SituationError
-from seamline.knowledge import BUNDLED, MODEL_IDS, Entry, KnowledgeBase, load_file, load_knowledge
+from seamline.knowledge import (
+    BUNDLED,
+    MODEL_IDS,
+    Condition,
+    Entry,
+    KnowledgeBase,
+    load_file,
+    load_knowledge,
+)
 
 if TYPE_CHECKING:
-    from seamline.cost.overrides import CostOverrides
     from seamline.situation import Situation
 
 Side = Literal["in_house", "vendor", "none"]
 SIDES: tuple[str, ...] = ("in_house", "vendor", "none")
+DEFAULT_TEMPLATE = "product"
 
 
 class SeamRole(Entry):
@@ -31,7 +45,21 @@ class SeamRole(Entry):
     name: str
     directs_work: bool
     delivery: bool
+    leadership: bool = False  # an in-house leadership role the cost model charges
+    in_house_when: Condition | None = None  # drawn in-house only when this holds for the situation
     source: str
+    note: str | None = None
+
+    @field_validator("in_house_when")
+    @classmethod
+    def _valid_when(cls, value: Condition | None) -> Condition | None:
+        from seamline import conditions
+        from seamline.situation import FIELDS
+
+        problems = conditions.check(value, FIELDS)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
 
 
 class Link(Entry):
@@ -49,7 +77,13 @@ class PlacementEntry(Entry):
     note: str | None = None
 
 
-class SeamsFile(Entry):
+class SeamTemplate(Entry):
+    """The roles, links and per-model placements for one kind of work."""
+
+    id: str
+    name: str
+    work_types: list[str] = Field(min_length=1)
+    source: str
     roles: list[SeamRole] = Field(min_length=1)
     coordination: list[Link] = Field(min_length=1)
     placements: dict[str, PlacementEntry]
@@ -60,6 +94,38 @@ class SeamsFile(Entry):
     @property
     def role_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.roles)
+
+
+class SeamsFile(Entry):
+    templates: list[SeamTemplate] = Field(min_length=1)
+
+    def template(self, template_id: str = DEFAULT_TEMPLATE) -> SeamTemplate:
+        return next(t for t in self.templates if t.id == template_id)
+
+    def for_work(self, work_type: str | None) -> SeamTemplate:
+        """The template for a ``work.type`` answer (the product template when none names it)."""
+        found = next((t for t in self.templates if work_type in t.work_types), None)
+        return found or self.template()
+
+    # The product template's parts, for callers that predate the templates.
+    @property
+    def roles(self) -> list[SeamRole]:
+        return self.template().roles
+
+    @property
+    def coordination(self) -> list[Link]:
+        return self.template().coordination
+
+    @property
+    def placements(self) -> dict[str, PlacementEntry]:
+        return self.template().placements
+
+    @property
+    def role_ids(self) -> tuple[str, ...]:
+        return self.template().role_ids
+
+    def role(self, role_id: str) -> SeamRole:
+        return self.template().role(role_id)
 
 
 class _Frozen(BaseModel):
@@ -78,13 +144,23 @@ class Seam(_Frozen):
 
 class ModelSeams(_Frozen):
     model_id: str
+    template: str = DEFAULT_TEMPLATE
     placement: dict[str, str]
     placement_source: str
     placement_note: str | None = None
     user_placement: bool = False
     roles_in_house: tuple[str, ...]
     roles_vendor: tuple[str, ...]
+    roles_missing: tuple[str, ...] = ()  # the template draws them in-house; the client has none
+    leadership_in_house: tuple[str, ...] = ()  # in-house roles marked `leadership` in the template
     seams: tuple[Seam, ...]
+
+
+class HasPlacement(Protocol):
+    """Anything with a user placement (``costs.placement``): model -> role -> side."""
+
+    @property
+    def placement(self) -> Mapping[str, Mapping[str, str]]: ...
 
 
 def load_seams(root: Path | str | None = None) -> SeamsFile:
@@ -99,17 +175,40 @@ def _load_cached(root_str: str) -> SeamsFile:
     data = load_file("seams.yaml", SeamsFile, root, kb.sources)
     where = "knowledge/seams.yaml"
     problems: list[Problem] = []
-    ids = data.role_ids
+    ids = [t.id for t in data.templates]
+    if len(set(ids)) != len(ids):
+        problems.append(Problem(f"{where}: templates", "duplicate template id"))
+    if DEFAULT_TEMPLATE not in ids:
+        problems.append(Problem(f"{where}: templates", f"missing the {DEFAULT_TEMPLATE!r} template"))
+    claimed = [w for t in data.templates for w in t.work_types]
+    for work_type in sorted({w for w in claimed if claimed.count(w) > 1}):
+        problems.append(Problem(f"{where}: templates", f"work type {work_type!r} has more than one template"))
+    for t in data.templates:
+        problems += _check_template(t, f"{where}: templates.{t.id}")
+    if problems:
+        raise KnowledgeError(f"{where}: invalid seams", problems)
+    for t in data.templates:
+        for mid, entry in t.placements.items():
+            if mid in kb.models:
+                _check_directed(
+                    t, kb, mid, entry.roles, f"{where}: templates.{t.id}.placements.{mid}", KnowledgeError
+                )
+    return data
+
+
+def _check_template(t: SeamTemplate, where: str) -> list[Problem]:
+    problems: list[Problem] = []
+    ids = t.role_ids
     if len(set(ids)) != len(ids):
         problems.append(Problem(f"{where}: roles", "duplicate role id"))
-    for link in data.coordination:
+    for link in t.coordination:
         for key, role in (("from", link.from_role), ("to", link.to), ("via", link.via)):
             if role is not None and role not in ids:
                 problems.append(Problem(f"{where}: coordination.{link.id}.{key}", f"unknown role {role!r}"))
     for mid in MODEL_IDS:
-        if mid not in data.placements:
+        if mid not in t.placements:
             problems.append(Problem(f"{where}: placements", f"missing engagement model {mid!r}"))
-    for mid, entry in data.placements.items():
+    for mid, entry in t.placements.items():
         if mid not in MODEL_IDS:
             problems.append(Problem(f"{where}: placements.{mid}", "unknown engagement model"))
         missing = [r for r in ids if r not in entry.roles]
@@ -118,15 +217,10 @@ def _load_cached(root_str: str) -> SeamsFile:
             problems.append(Problem(f"{where}: placements.{mid}", f"places no side for {', '.join(missing)}"))
         if unknown:
             problems.append(Problem(f"{where}: placements.{mid}", f"unknown roles {', '.join(unknown)}"))
-    if problems:
-        raise KnowledgeError(f"{where}: invalid seams", problems)
-    for mid, entry in data.placements.items():
-        if mid in kb.models:
-            _check_directed(data, kb, mid, entry.roles, f"{where}: placements.{mid}", KnowledgeError)
-    return data
+    return problems
 
 
-def find_seams(placement: Mapping[str, str], seams: SeamsFile) -> tuple[Seam, ...]:
+def find_seams(placement: Mapping[str, str], seams: SeamTemplate | SeamsFile) -> tuple[Seam, ...]:
     """The coordination links that cross the boundary under ``placement`` (pure)."""
     found = []
     for link in seams.coordination:
@@ -151,10 +245,54 @@ def find_seams(placement: Mapping[str, str], seams: SeamsFile) -> tuple[Seam, ..
 
 
 def model_seams(
-    kb: KnowledgeBase, seams: SeamsFile, overrides: CostOverrides | None = None, where: str = "situation"
+    kb: KnowledgeBase,
+    seams: SeamsFile,
+    overrides: HasPlacement | None = None,
+    where: str = "situation",
+    *,
+    situation: Situation | None = None,
 ) -> dict[str, ModelSeams]:
-    """Placement and seams of every engagement model, with the user's placement applied and checked."""
-    user = overrides.placement if overrides is not None else {}
+    """Placement and seams of every engagement model.
+
+    With ``situation``: its work type picks the template and roles the team lacks are not drawn in-house.
+    The user's placement (``overrides.placement``, from ``costs.placement``) is applied last and checked.
+    """
+    template = seams.for_work(situation.work.type if situation is not None else None)
+    answers: dict[str, Any] | None = situation.flat() if situation is not None else None
+    user: Mapping[str, Mapping[str, str]] = overrides.placement if overrides is not None else {}
+    _check_user(user, template, where)
+    out = {}
+    for mid in MODEL_IDS:
+        entry = template.placements[mid]
+        placement: dict[str, str] = dict(entry.roles)
+        missing: list[str] = []
+        if answers is not None:
+            for role in template.roles:
+                if placement[role.id] == "in_house" and not holds(role.in_house_when, answers):
+                    placement[role.id] = "none"
+                    missing.append(role.id)
+        placement.update(user.get(mid, {}))
+        if mid in user:
+            _check_directed(template, kb, mid, placement, f"{where}: costs.placement.{mid}", SituationError)
+        out[mid] = ModelSeams(
+            model_id=mid,
+            template=template.id,
+            placement=placement,
+            placement_source="user" if mid in user else entry.source,
+            placement_note=entry.note,
+            user_placement=mid in user,
+            roles_in_house=tuple(r for r in template.role_ids if placement[r] == "in_house"),
+            roles_vendor=tuple(r for r in template.role_ids if placement[r] == "vendor"),
+            roles_missing=tuple(r for r in missing if placement[r] == "none"),
+            leadership_in_house=tuple(
+                r.id for r in template.roles if r.leadership and placement[r.id] == "in_house"
+            ),
+            seams=find_seams(placement, template),
+        )
+    return out
+
+
+def _check_user(user: Mapping[str, Mapping[str, str]], template: SeamTemplate, where: str) -> None:
     problems: list[Problem] = []
     for mid, roles in user.items():
         if mid not in MODEL_IDS:
@@ -166,11 +304,12 @@ def model_seams(
             )
             continue
         for role, side in roles.items():
-            if role not in seams.role_ids:
+            if role not in template.role_ids:
                 problems.append(
                     Problem(
                         f"{where}: costs.placement.{mid}.{role}",
-                        f"unknown role; expected one of: {', '.join(seams.role_ids)}",
+                        f"unknown role for {template.name.lower()}; expected one of: "
+                        f"{', '.join(template.role_ids)}",
                     )
                 )
             elif side not in SIDES:
@@ -182,27 +321,10 @@ def model_seams(
                 )
     if problems:
         raise SituationError(f"{where}: invalid placement", problems)
-    out = {}
-    for mid in MODEL_IDS:
-        entry = seams.placements[mid]
-        placement = {**entry.roles, **user.get(mid, {})}
-        if mid in user:
-            _check_directed(seams, kb, mid, placement, f"{where}: costs.placement.{mid}", SituationError)
-        out[mid] = ModelSeams(
-            model_id=mid,
-            placement=placement,
-            placement_source="user" if mid in user else entry.source,
-            placement_note=entry.note,
-            user_placement=mid in user,
-            roles_in_house=tuple(r for r in seams.role_ids if placement[r] == "in_house"),
-            roles_vendor=tuple(r for r in seams.role_ids if placement[r] == "vendor"),
-            seams=find_seams(placement, seams),
-        )
-    return out
 
 
 def _check_directed(
-    seams: SeamsFile,
+    seams: SeamTemplate,
     kb: KnowledgeBase,
     mid: str,
     placement: Mapping[str, str],
@@ -234,53 +356,3 @@ def _check_directed(
         problems.append(Problem(where, f"no one does the work: place at least one of {', '.join(delivery)}"))
     if problems:
         raise error(f"{where}: placement leaves the work undirected or undone", problems)
-
-
-def map_seams(
-    situation: Situation,
-    *,
-    knowledge: Path | str | None = None,
-    rates: CostOverrides | None = None,
-    where: str = "situation",
-) -> SeamMap:
-    """The seam map of a situation: per model, roles on each side, the seams and the in-house hours."""
-    from seamline.cost.plan import build_plan
-
-    plan = build_plan(situation, knowledge=knowledge, rates=rates, where=where)
-    return SeamMap(engineers=plan.engineers, models=plan.seams, hours=plan.management_hours())
-
-
-class Hours(_Frozen):
-    """In-house hours per week at the low, likely and high ends of the parameter ranges."""
-
-    low: float
-    likely: float
-    high: float
-
-
-class ModelHours(_Frozen):
-    management: Hours
-    coordination: Hours
-    total: Hours
-
-
-class SeamMap(_Frozen):
-    engineers: int
-    models: dict[str, ModelSeams]
-    hours: dict[str, ModelHours]
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "engineers": self.engineers,
-            "models": {
-                mid: {
-                    "roles_in_house": list(m.roles_in_house),
-                    "roles_vendor": list(m.roles_vendor),
-                    "placement_source": m.placement_source,
-                    "seams": [s.model_dump() for s in m.seams],
-                    "seam_count": len(m.seams),
-                    "management_hours_per_week": self.hours[mid].model_dump(),
-                }
-                for mid, m in self.models.items()
-            },
-        }

@@ -65,10 +65,18 @@ def test_cost_and_seams_work_on_every_example(cli: Callable[..., Run], example: 
     cost = cli("cost", str(example), "--trials", "500", "--seed", "1")
     assert cost.code == 0, cost.err
     assert "staff aug" in cost.out or "staff_augmentation" in cost.out
+    assert "verdict" in cost.out and "markets: in-house" in cost.out
     seams = cli("seams", str(example))
     assert seams.code == 0, seams.err
-    assert "staff_augmentation: 5 seam(s)" in seams.out
-    assert "product_delivery: 1 seam(s)" in seams.out
+    data = yaml.safe_load(example.read_text())
+    team, work = data["team"], data["work"]
+    if work["type"] == "it_function":
+        assert "service_owner" in seams.out and "product_manager" not in seams.out
+    elif team["product_manager"] and team["technical_leadership"] != "none":
+        assert "staff_augmentation: 5 seam(s)" in seams.out
+        assert "product_delivery: 1 seam(s)" in seams.out
+    else:
+        assert "not in your team, so not drawn in-house" in seams.out
 
 
 def test_seams_json_counts(cli: Callable[..., Run], tmp_path: Path) -> None:

@@ -166,10 +166,22 @@ def test_costs_block_does_not_leak_into_the_answers(make_situation: Callable[...
             "unknown parameter 'staff_aug_vibes'",
         ),
         (
-            "parameters/rates.yaml",
+            "parameters/markets.yaml",
             "range: {low: 35, likely: 45, high: 55}",
             "range: {low: 55, likely: 45, high: 35}",
             "low <= likely <= high",
+        ),
+        (
+            "parameters/markets.yaml",
+            "  - id: southeast_asia",
+            "  - id: antarctica",
+            "missing market 'southeast_asia'",
+        ),
+        (
+            "parameters/markets.yaml",
+            "service_manager, operations_lead]",
+            "service_manager, operations_lead, chief_vibes_officer]",
+            "unknown role 'chief_vibes_officer'",
         ),
         (
             "parameters/parameters.yaml",

@@ -1,4 +1,6 @@
-"""Seams: the sources' role table gives five seams for staff augmentation and one for product delivery."""
+"""Seams: the sources' role table gives five seams for staff augmentation and one for product delivery;
+roles the client lacks are not drawn in-house; IT functions get the operations template; seams never
+import the cost model."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
+from seamline.cost import map_seams
 from seamline.errors import KnowledgeError, SituationError
 from seamline.knowledge import MODEL_IDS, load_knowledge
-from seamline.seams import find_seams, load_seams, map_seams, model_seams
+from seamline.seams import find_seams, load_seams, model_seams
 from seamline.situation import Situation
 
 
@@ -97,13 +100,93 @@ def test_a_bundled_placement_without_direction_is_a_knowledge_error(tmp_path: ob
     shutil.copytree(BUNDLED, root)
     path = root / "seams.yaml"
     text = path.read_text()
-    text = text.replace(
+    old = (
         "roles: {product_manager: in_house, project_manager: in_house, scrum_master: in_house, "
-        "dev_lead: in_house,\n            test_lead: in_house, developers: vendor",
+        "dev_lead: in_house,\n                test_lead: in_house, developers: vendor"
+    )
+    assert old in text
+    text = text.replace(
+        old,
         "roles: {product_manager: vendor, project_manager: vendor, scrum_master: in_house, "
-        "dev_lead: vendor,\n            test_lead: in_house, developers: vendor",
+        "dev_lead: vendor,\n                test_lead: in_house, developers: vendor",
         1,
     )
     path.write_text(text)
     with pytest.raises(KnowledgeError, match="staff_augmentation"):
         load_seams(root)
+
+
+def test_roles_the_client_does_not_have_are_not_drawn_in_house(
+    make_situation: Callable[..., Situation],
+) -> None:
+    """A team without a product manager or a technical lead has neither in-house under any model."""
+    seam_map = map_seams(make_situation(team__product_manager=False, team__technical_leadership="none"))
+    for mid, m in seam_map.models.items():
+        assert "product_manager" not in m.roles_in_house, mid
+        assert "dev_lead" not in m.roles_in_house, mid
+        assert all("product_manager" not in (s.from_role, s.to_role) for s in m.seams), mid
+    aug = seam_map.models["staff_augmentation"]
+    assert set(aug.roles_missing) == {"product_manager", "dev_lead"}
+    assert {s.link for s in aug.seams} == {"test_coordination", "ceremonies", "work_tracking"}
+    assert "dev_lead" not in aug.leadership_in_house
+    with_pm = map_seams(make_situation(team__technical_leadership="none")).models["product_delivery"]
+    assert with_pm.roles_in_house == ("product_manager",) and with_pm.roles_missing == ()
+
+
+def test_a_limited_lead_is_still_a_lead(make_situation: Callable[..., Situation]) -> None:
+    aug = map_seams(make_situation(team__technical_leadership="limited")).models["staff_augmentation"]
+    assert "dev_lead" in aug.roles_in_house and len(aug.seams) == 5
+
+
+def test_an_it_function_gets_the_operations_template_not_the_product_one(
+    make_situation: Callable[..., Situation],
+) -> None:
+    """codersera-three-models, acquaint-it-software-staff: a managed function is governed by service
+    levels, incident escalation and change approval between the client's owner and the provider."""
+    seam_map = map_seams(make_situation(work__type="it_function", work__core=False))
+    assert seam_map.template == "operations"
+    roles = {r for m in seam_map.models.values() for r in (*m.roles_in_house, *m.roles_vendor)}
+    assert not roles & {"product_manager", "project_manager", "scrum_master", "developers"}
+    managed = seam_map.models["managed_services"]
+    assert managed.roles_in_house == ("service_owner",)
+    assert {s.link for s in managed.seams} == {"service_levels", "incident_escalation", "change_approval"}
+    crossings = {s.crosses for m in seam_map.models.values() for s in m.seams}
+    assert not any("what to build" in c for c in crossings)
+    aug = seam_map.models["staff_augmentation"]
+    assert set(aug.leadership_in_house) == {"service_manager", "operations_lead"}
+    assert map_seams(make_situation()).template == "product"
+
+
+def test_a_user_placement_wins_over_the_team_and_is_checked_against_the_template(
+    make_situation: Callable[..., Situation],
+) -> None:
+    situation = make_situation(
+        team__product_manager=False,
+        costs={"placement": {"product_delivery": {"product_manager": "in_house"}}},
+    )
+    delivery = map_seams(situation).models["product_delivery"]
+    assert delivery.user_placement and "product_manager" in delivery.roles_in_house
+    helpdesk = make_situation(
+        work__type="it_function", costs={"placement": {"managed_services": {"dev_lead": "vendor"}}}
+    )
+    with pytest.raises(SituationError, match=r"costs\.placement\.managed_services\.dev_lead"):
+        map_seams(helpdesk)
+
+
+def test_the_seams_module_never_imports_the_cost_model() -> None:
+    """One direction of dependency: cost reads seams; seams does not read cost."""
+    import ast
+    import inspect
+
+    import seamline.cost.plan
+    import seamline.seams
+
+    tree = ast.parse(inspect.getsource(seamline.seams))
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not {m for m in imported if m and m.startswith("seamline.cost")}
+    assert "seamline.seams" in inspect.getsource(seamline.cost.plan)

@@ -12,8 +12,8 @@ from seamline.cli.app import app, console, err_console
 
 if TYPE_CHECKING:
     from seamline.cost.overrides import CostOverrides
+    from seamline.cost.seam_map import SeamMap
     from seamline.cost.simulate import CostComparison
-    from seamline.seams import SeamMap
 
 SituationFile = Annotated[Path, typer.Argument(metavar="FILE", help="A situation file (YAML or JSON).")]
 RatesFile = Annotated[
@@ -81,7 +81,8 @@ def cost(
     rates: RatesFile = None,
     knowledge: KnowledgeDir = None,
 ) -> None:
-    """Total cost of every engagement model over a horizon: hidden costs, uncertainty, sensitivity."""
+    """Total cost of every engagement model over a horizon (cash paid and opportunity cost), next to each
+    model's advice verdict: hidden costs, uncertainty, sensitivity."""
     from seamline.cost.charts import check_chart_path, cost_chart
     from seamline.cost.plan import build_plan
     from seamline.cost.simulate import compare_costs
@@ -100,14 +101,34 @@ def cost(
         rates_where=str(rates),
     )
     result = _simulate(plan, trials, seed, compare_costs)
+    verdicts = model_verdicts(situation, knowledge)
     if chart is not None:
         cost_chart(result, chart)
     if as_json:
-        console.print_json(json.dumps(result.to_json()))
+        out = result.to_json()
+        for mid, m in out["models"].items():
+            m["verdict"] = verdicts.get(mid)
+        console.print_json(json.dumps(out))
     else:
-        _print_cost(result, situation.name)
+        _print_cost(result, situation.name, verdicts)
     if chart is not None:
         err_console.print(f"chart written to {chart}", markup=False)
+
+
+def model_verdicts(situation: Any, knowledge: Path | None) -> dict[str, str]:
+    """Each model's advice verdict (recommended, viable, not_advised) for the situation."""
+    from seamline.advisor import advise
+    from seamline.knowledge import load_knowledge
+
+    rec = advise(situation, load_knowledge(knowledge), explain_changes=False)
+    return {r.model: r.verdict for r in rec.ranking}
+
+
+VERDICT_STYLE = {"recommended": "bold green", "viable": "", "not_advised": "red"}
+
+
+def _verdict(v: str | None) -> str:
+    return (v or "-").replace("_", " ")
 
 
 def _simulate(plan: Any, trials: int, seed: int | None, compare: Any) -> CostComparison:
@@ -149,7 +170,7 @@ def _money(v: float | None) -> str:
     return f"${v:.0f}"
 
 
-def _print_cost(result: CostComparison, name: str) -> None:
+def _print_cost(result: CostComparison, name: str, verdicts: dict[str, str]) -> None:
     from rich.table import Table
 
     from seamline.cost.components import COMPONENTS
@@ -158,30 +179,47 @@ def _print_cost(result: CostComparison, name: str) -> None:
         f"[bold]{name}[/]: cost over {result.horizon_months} months, {result.engineers} engineer(s), "
         f"{result.trials:,} trials, seed {result.seed}"
     )
+    mk = result.markets
+    origin = "your answer" if mk.given else f"defaults, {mk.source}; answer `market` to change them"
+    console.print(f"markets: in-house {mk.in_house_name}, vendor {mk.vendor_name} ({origin})", markup=False)
     table = Table(show_edge=False, pad_edge=False, box=None)
-    for col in ("model", "pricing", "mean", "P10", "P90", "$/eng-mo", "weeks", "P(min)", "seams"):
-        table.add_column(col, justify="left" if col in ("model", "pricing") else "right", no_wrap=True)
+    cols = ("model", "verdict", "pricing", "mean", "P10", "P90", "cash P50", "opport.", "$/eng-mo", "weeks")
+    for col in (*cols, "P(min)", "seams"):
+        table.add_column(col, justify="left" if col in cols[:3] else "right", no_wrap=True)
     for m in sorted(result.models.values(), key=lambda m: m.mean):
+        verdict = verdicts.get(m.model_id)
         table.add_row(
             m.short_name,
+            f"[{VERDICT_STYLE.get(verdict or '', '')}]{_verdict(verdict)}[/]"
+            if VERDICT_STYLE.get(verdict or "")
+            else _verdict(verdict),
             SHAPES.get(m.shape, m.shape),
             _money(m.mean),
             _money(m.p10),
             _money(m.p90),
+            _money(m.cash.p50),
+            _money(m.opportunity_mean),
             _money(m.cost_per_productive_engineer_month),
             f"{m.weeks_to_capacity:.1f}",
             f"{m.p_cheapest:.0%}",
             str(m.seams),
         )
     console.print(table)
+    console.print(cheapest_sentence(result, verdicts), markup=False)
     console.print(
         "[dim]pricing: "
         + "; ".join(f"{m.short_name} = {m.variant_name}" for m in result.models.values())
         + "[/]"
     )
+    if result.service_units:
+        u = result.service_units
+        console.print(f"[dim]managed services priced per unit: {u['count']:,} {u['kind']}[/]")
     console.print(
-        "[dim]$/eng-mo: cost per productive engineer-month; weeks: until the first productive capacity; "
-        "P(min): probability of being the cheapest.[/]"
+        "[dim]verdict: the advice for this situation (seamline advise); cash: money paid (fees or salaries, "
+        "hiring, ramp-up, coordination and leadership time, change requests); opport.: capacity missing or "
+        "lost (start gap, churn, knowledge lost at the end); mean = cash + opportunity; $/eng-mo: cost per "
+        "productive engineer-month; weeks: until the first productive capacity; P(min): probability of "
+        "being the cheapest.[/]"
     )
     models = list(result.models.values())
     comp = Table(title="mean cost by component", show_edge=False, pad_edge=False, box=None)
@@ -221,29 +259,30 @@ def seams(
 ) -> None:
     """Which roles sit in-house or at the vendor under each model, and the seams between them."""
     from seamline.cost.charts import check_chart_path, seams_chart
-    from seamline.seams import load_seams, map_seams
+    from seamline.cost.seam_map import map_seams
+    from seamline.seams import load_seams
     from seamline.situation import load_situation
 
     if chart is not None:
         check_chart_path(chart)
     situation = load_situation(file)
     seam_map = map_seams(situation, knowledge=knowledge, rates=_load_rates(rates), where=str(file))
-    seams_kb = load_seams(knowledge)
+    template = load_seams(knowledge).template(seam_map.template)
     if chart is not None:
-        links = tuple((link.from_role, link.to) for link in seams_kb.coordination)
-        seams_chart(seam_map, chart, seams_kb.role_ids, links)
+        links = tuple((link.from_role, link.to) for link in template.coordination)
+        seams_chart(seam_map, chart, template.role_ids, links)
     if as_json:
         console.print_json(json.dumps(seam_map.to_json()))
     else:
-        _print_seams(seam_map)
+        _print_seams(seam_map, template.name)
     if chart is not None:
         err_console.print(f"chart written to {chart}", markup=False)
 
 
-def _print_seams(seam_map: SeamMap) -> None:
+def _print_seams(seam_map: SeamMap, template_name: str) -> None:
     console.print(
-        f"[bold]Organisational seams[/] for {seam_map.engineers} engineer(s); "
-        "a seam is a coordination link that crosses the company boundary."
+        f"[bold]Organisational seams[/] for {seam_map.engineers} engineer(s), roles of "
+        f"{template_name.lower()}; a seam is a coordination link that crosses the company boundary."
     )
     for mid, m in seam_map.models.items():
         h = seam_map.hours[mid]
@@ -260,5 +299,26 @@ def _print_seams(seam_map: SeamMap) -> None:
             left = m.roles_in_house[i] if i < len(m.roles_in_house) else ""
             right = m.roles_vendor[i] if i < len(m.roles_vendor) else ""
             console.print(f"  {left:<{width}}  |  {right}", markup=False)
+        if m.roles_missing:
+            console.print(
+                f"  [dim]not in your team, so not drawn in-house: {', '.join(m.roles_missing)}[/]",
+            )
         for s in m.seams:
             console.print(f"  [red]x[/] {s.from_role} -> {s.to_role}: {s.crosses}")
+
+
+def cheapest_sentence(result: CostComparison, verdicts: dict[str, str]) -> str:
+    """Which model is cheapest on average, never calling a not-advised model the best buy unqualified."""
+    cheapest = result.models[result.cheapest()]
+    advised = {mid for mid, v in verdicts.items() if v != "not_advised"}
+    text = f"cheapest on average: {cheapest.name} ({_money(cheapest.mean)})"
+    if verdicts.get(cheapest.model_id) == "not_advised":
+        text += ", but it is not advised for this situation"
+        if advised:
+            best = result.models[result.cheapest(advised)]
+            text += (
+                f"; cheapest advised: {best.name} ({_money(best.mean)}, {_verdict(verdicts[best.model_id])})"
+            )
+    elif cheapest.model_id in verdicts:
+        text += f", {_verdict(verdicts[cheapest.model_id])}"
+    return text + "."

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from seamline.errors import InputFileError
 
 if TYPE_CHECKING:
+    from seamline.cost.seam_map import SeamMap
     from seamline.cost.simulate import CostComparison
-    from seamline.seams import SeamMap
 
 FORMATS = (".svg", ".png")
 IN_HOUSE_COLOUR = "#3b6ea8"

@@ -3,16 +3,25 @@
 Over a horizon of ``H`` months with ``E`` engineers (``W`` = 52/12 weeks per month), per model:
 
 * start gap ``g`` = time to first capacity (hiring lead time, onboarding, placement), repeated for each
-  project of a fixed-price sequence; unpaid, but the missing capacity is valued (``capacity_gap``);
-* paid months ``p = H - g``; fees ``F = E x unit cost x p`` (or the fixed bid x number of projects), where
-  the unit cost is the developer rate (hour x hours per month, month, or year / 12) x (1 + markup), and for
-  a milestone retainer x (1 - share at risk x (1 - hit rate));
+  fixed-price project; unpaid, but the missing capacity is valued (``capacity_gap``);
+* fixed-price projects: ``ceil(H / D)`` for the stated project length ``D`` (``work.duration_months``), a
+  whole number: one bid per stated project, never a fractional extra;
+* paid months ``p = H - g``; fees ``F = Q x unit cost x p`` (or the fixed bid x number of projects), where
+  ``Q`` is the quantity paid for (engineers, or service units for a per-unit managed service) and the unit
+  cost is the rate (hour x hours per month, month, year / 12, or a unit price) x (1 + markup), and for a
+  milestone retainer x (1 - share at risk x (1 - hit rate));
 * ``ramp_up`` and ``integration`` are the parts of ``F`` paid for time without full productivity; the rest
   is ``vendor_fees`` (or ``salaries`` for in-house);
 * ``change_requests = F x scope growth x share priced as change``;
 * ``coordination = (management hours x E + seams x hours per seam) x weeks x leader's hourly cost``;
+* ``leadership = sum of the in-house leadership roles' yearly cost x E / span of control x H / 12`` (the
+  roles the seams map places in-house for the model);
 * ``churn = E x churn rate x H/12 x (replacement + re-ramp) x capacity value x client's share``;
 * ``knowledge_loss = E x share lost x relearning time x capacity value``; ``hiring`` = recruiting cost.
+
+``cash`` is what is paid (fees or salaries, hiring, ramp-up and integration paid for, coordination and
+leadership time, change requests); ``opportunity`` is capacity missing or lost (the start gap, churn,
+knowledge lost at the end). The total is their sum.
 """
 
 from __future__ import annotations
@@ -27,18 +36,20 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-COMPONENTS = (
+CASH_COMPONENTS = (
     "vendor_fees",
     "salaries",
     "hiring",
-    "capacity_gap",
     "ramp_up",
     "integration",
     "coordination",
+    "leadership",
     "change_requests",
-    "churn",
-    "knowledge_loss",
 )
+OPPORTUNITY_COMPONENTS = ("capacity_gap", "churn", "knowledge_loss")
+COMPONENTS = (*CASH_COMPONENTS, *OPPORTUNITY_COMPONENTS)
+C = {name: i for i, name in enumerate(COMPONENTS)}  # component -> row of KernelOutput.components
+CASH_ROWS = slice(0, len(CASH_COMPONENTS))
 WEEKS_PER_MONTH = 52 / 12
 RATE_TO_MONTH = {"hour": 0.0, "month": 1.0, "year": 1 / 12, "unit": 1.0}  # hour: x hours_per_month instead
 
@@ -56,6 +67,7 @@ class _Const:
 class KernelOutput:
     components: Any  # (components, models, trials)
     total: Any  # (models, trials)
+    cash: Any  # (models, trials): the cash components' sum
     productive: Any  # productive engineer-months (models, trials)
     weeks_to_capacity: Any  # (models, trials)
 
@@ -101,8 +113,13 @@ class Kernel:
         self.hiring = idx("hiring_cost", zero)
         self.growth = idx("growth", zero)
         self.change = idx("change_requests", zero)
-        self.project_months = idx("project_months", one)
-        self.sequence = np.array([m.project_months is not None for m in plan.models])
+        self.project_months = col([m.project_months or 1.0 for m in plan.models])
+        self.quantity = col([m.quantity for m in plan.models])
+        lead_ids = sorted({rid for m in plan.models for rid in m.leadership})
+        self.lead_rows = np.array([row[rid] for rid in lead_ids], dtype=np.intp)
+        self.lead_matrix = np.array(
+            [[1.0 if rid in m.leadership else 0.0 for rid in lead_ids] for m in plan.models], dtype=np.float64
+        ).reshape(self.models, len(lead_ids))
         self.ms_share = idx("milestone_share", zero)
         self.ms_hit = idx("milestone_hit_rate", one)
         self.seams = col([float(m.seams) for m in plan.models])
@@ -174,7 +191,9 @@ class Kernel:
         projects = None
         if rows["sequence"].size:
             r = rows["sequence"]
-            projects = np.ceil(h / x[self.project_months[r]])
+            # one bid per stated project: a whole number of projects of the stated length
+            projects = np.ceil(np.asarray(h, dtype=np.float64) / self.project_months[r] - 1e-9).astype(dt)
+            projects = np.maximum(projects, 1.0)
             gap[r] *= projects
         np.minimum(gap, h, out=gap)
         paid = h - gap
@@ -189,7 +208,7 @@ class Kernel:
         ramp *= 1 / w
         np.minimum(ramp, paid - integration, out=ramp)
 
-        per_month = unit * e
+        per_month = unit * self.quantity.astype(dt)
         fees = per_month * paid
         if self.bids is not None:
             r = self.bid_rows
@@ -201,33 +220,43 @@ class Kernel:
             per_month[r] = np.divide(fees[r], paid[r], out=np.zeros_like(fees[r]), where=paid[r] > 0)
 
         comps = np.zeros((len(COMPONENTS), m, n), dtype=dt)
-        np.multiply(per_month, ramp, out=comps[4])
+        np.multiply(per_month, ramp, out=comps[C["ramp_up"]])
         if rows["integration"].size:
             r = rows["integration"]
-            comps[5, r] = per_month[r] * integration[r]
-        base = fees - comps[4]
-        base -= comps[5]
-        comps[0, rows["vendor"]] = base[rows["vendor"]]
-        comps[1, rows["salary"]] = base[rows["salary"]]
+            comps[C["integration"], r] = per_month[r] * integration[r]
+        base = fees - comps[C["ramp_up"]]
+        base -= comps[C["integration"]]
+        comps[C["vendor_fees"], rows["vendor"]] = base[rows["vendor"]]
+        comps[C["salaries"], rows["salary"]] = base[rows["salary"]]
         if rows["hiring"].size:
             r = rows["hiring"]
-            comps[2, r] = x[self.hiring[r]] * unit[r] * (12.0 * e)
-        np.multiply(gap, capacity_value * e, out=comps[3])
+            comps[C["hiring"], r] = x[self.hiring[r]] * unit[r] * (12.0 * e)
+        np.multiply(gap, capacity_value * e, out=comps[C["capacity_gap"]])
         lead_hourly = x[g["lead_year"]] * (w / 12.0) / hours_per_month
         weekly_hours = x[self.management] * e
         weekly_hours += self.seams.astype(dt) * x[g["coordination_hours_per_seam"]]
-        np.multiply(weekly_hours, paid * lead_hourly, out=comps[6])
+        np.multiply(weekly_hours, paid * lead_hourly, out=comps[C["coordination"]])
+        if self.lead_rows.size:
+            # the in-house leadership roles: each role's yearly cost x E / span, over the whole horizon
+            yearly = self.lead_matrix.astype(dt) @ x[self.lead_rows]
+            share = e / x[g["leadership_span_engineers"]]
+            np.multiply(yearly, share * (h / 12.0), out=comps[C["leadership"]])
         if rows["change"].size:
             r = rows["change"]
-            comps[7, r] = fees[r] * x[self.growth[r]] * x[self.change[r]]
+            comps[C["change_requests"], r] = fees[r] * x[self.growth[r]] * x[self.change[r]]
         lost_weeks = ramp_weeks * ramp_loss_share
         lost_weeks += x[g["replacement_weeks"]]
         churn_lost = x[self.churn] * x[self.churn_share]
         churn_lost *= lost_weeks
         churn_lost *= e / (12.0 * w) * h if np.ndim(h) else e * float(h) / (12.0 * w)
-        np.multiply(churn_lost, capacity_value, out=comps[8])
-        np.multiply(x[self.knowledge], capacity_value * x[g["relearn_weeks"]] * (e / w), out=comps[9])
-        total = comps.sum(axis=0)
+        np.multiply(churn_lost, capacity_value, out=comps[C["churn"]])
+        np.multiply(
+            x[self.knowledge],
+            capacity_value * x[g["relearn_weeks"]] * (e / w),
+            out=comps[C["knowledge_loss"]],
+        )
+        cash = comps[CASH_ROWS].sum(axis=0)
+        total = cash + comps[len(CASH_COMPONENTS) :].sum(axis=0)
         productive = paid - integration
         productive -= ramp
         productive *= e
@@ -236,6 +265,7 @@ class Kernel:
         return KernelOutput(
             components=comps,
             total=total,
+            cash=cash,
             productive=productive,
             weeks_to_capacity=start_weeks + integration_weeks,
         )

@@ -26,6 +26,7 @@ class CostOverrides(BaseModel):
     placement: dict[str, Placement] = Field(default_factory=dict)
     pricing: dict[str, str] = Field(default_factory=dict)
     fixed_bid: float | None = None
+    project_months: int | None = Field(default=None, ge=1, le=240)  # one fixed bid per project this long
 
     def merged(self, other: CostOverrides | None) -> CostOverrides:
         """These overrides with ``other``'s on top (``other`` wins key by key)."""

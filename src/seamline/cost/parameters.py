@@ -2,7 +2,8 @@
 
 Files (all under ``knowledge/parameters/``, each value citing a source)::
 
-    rates.yaml       roles x units (hour, month, year) as low / likely / high ranges
+    rates.yaml       roles x units (hour, month, year) as low / likely / high ranges (market-independent)
+    markets.yaml     per market: in-house cost per year and vendor rates per hour and month, by role
     parameters.yaml  named ranges and fixed values (lead times, overheads, churn, scope growth, ...)
     pricing.yaml     per engagement model: pricing variants and which parameters shape its hidden costs
 """
@@ -32,6 +33,9 @@ ParameterUnit = Literal[
     "usd_per_month",
     "hour_per_engineer_week",
     "hour_per_seam_week",
+    "engineer",
+    "usd_per_unit_month",
+    "usd_per_unit",
 ]
 SCOPES = ("fully_defined", "partly_defined", "evolving")
 # The formula's global inputs: parameter ids the kernel reads by name (values live in parameters.yaml).
@@ -42,7 +46,9 @@ GLOBALS = (
     "replacement_weeks",
     "relearn_weeks",
     "coordination_hours_per_seam",
+    "leadership_span_engineers",
 )
+MARKET_UNITS = ("hour", "month")  # what a vendor bills; in-house is per year
 
 
 class Range(Entry):
@@ -69,7 +75,7 @@ class RoleRate(Entry):
 class Role(Entry):
     id: str
     name: str
-    rates: list[RoleRate] = Field(min_length=1)
+    rates: list[RoleRate] = Field(default_factory=list)  # empty: priced per market (markets.yaml)
 
     def rate(self, unit: str) -> RoleRate | None:
         return next((r for r in self.rates if r.unit == unit), None)
@@ -123,17 +129,21 @@ class Variant(Entry):
     shape: Shape
     unit: RateUnit | None = None
     unit_price: str | None = None
+    unit_prices: dict[str, str] | None = None  # service unit kind -> price parameter
     markup: str | None = None
     change_requests: str | None = None
-    project_months: str | None = None
+    per_project: bool = False  # a fixed price billed once per stated project
     milestone_share: str | None = None
     milestone_hit_rate: str | None = None
     source: str
 
     @model_validator(mode="after")
     def _priced(self) -> Variant:
-        if (self.unit is None) == (self.unit_price is None):
-            raise ValueError("give exactly one of `unit` (a rate of the developer role) or `unit_price`")
+        given = [k for k in ("unit", "unit_price", "unit_prices") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of `unit` (a rate of the developer role), `unit_price` or `unit_prices`"
+            )
         if (self.milestone_share is None) != (self.milestone_hit_rate is None):
             raise ValueError("milestone_share and milestone_hit_rate go together")
         return self
@@ -163,6 +173,34 @@ class Pricing(Entry):
     models: dict[str, ModelPricing]
 
 
+class MarketRate(Entry):
+    range: Range
+    distribution: Distribution = "pert"
+    source: str
+    note: str | None = None
+
+
+class Market(Entry):
+    """What people cost in one market: in-house per year by role (or `leadership` for every lead role),
+    and what a vendor whose engineers sit there bills per hour and per month."""
+
+    id: str
+    name: str
+    in_house: dict[str, MarketRate]
+    vendor: dict[str, dict[str, MarketRate]]
+
+
+class MarketDefaults(Entry):
+    in_house: CitedValue
+    vendor: CitedValue
+
+
+class MarketFile(Entry):
+    defaults: MarketDefaults
+    leadership_roles: CitedValue
+    markets: list[Market] = Field(min_length=1)
+
+
 class CostKnowledge(Entry):
     """The validated cost part of the knowledge base."""
 
@@ -170,6 +208,19 @@ class CostKnowledge(Entry):
     references: dict[str, Reference]
     parameters: dict[str, Parameter]
     pricing: Pricing
+    markets: dict[str, Market]
+    market_defaults: MarketDefaults
+    leadership_roles: tuple[str, ...]
+
+    def market_rate(self, market: str, role: str, unit: str) -> MarketRate | None:
+        """The market's figure for ``role`` per ``unit`` (year: in-house; hour, month: vendor), if any."""
+        m = self.markets[market]
+        if unit == "year":
+            found = m.in_house.get(role)
+            if found is None and role in self.leadership_roles:
+                found = m.in_house.get("leadership")
+            return found
+        return m.vendor.get(role, {}).get(unit)
 
 
 PARAMETER_KEYS = (
@@ -186,14 +237,13 @@ VARIANT_KEYS = (
     "unit_price",
     "markup",
     "change_requests",
-    "project_months",
     "milestone_share",
     "milestone_hit_rate",
 )
 
 
 def load_cost_knowledge(root: Path | str | None = None) -> CostKnowledge:
-    """Load and cross-check rates.yaml, parameters.yaml and pricing.yaml (cached per folder)."""
+    """Load and cross-check rates.yaml, markets.yaml, parameters.yaml and pricing.yaml (cached per folder)."""
     return _load_cached(str(Path(root or BUNDLED).resolve()))
 
 
@@ -204,6 +254,7 @@ def _load_cached(root_str: str) -> CostKnowledge:
     card = load_file("parameters/rates.yaml", RateCard, root, kb.sources)
     params = load_file("parameters/parameters.yaml", ParameterFile, root, kb.sources)
     pricing = load_file("parameters/pricing.yaml", Pricing, root, kb.sources)
+    markets = load_file("parameters/markets.yaml", MarketFile, root, kb.sources)
     problems: list[Problem] = []
     roles = _unique([(r.id, r) for r in card.roles], "knowledge/parameters/rates.yaml: roles", problems)
     refs = _unique(
@@ -213,9 +264,74 @@ def _load_cached(root_str: str) -> CostKnowledge:
         [(p.id, p) for p in params.parameters], "knowledge/parameters/parameters.yaml: parameters", problems
     )
     problems += _check_pricing(pricing, roles, parameters)
+    by_id = _unique(
+        [(m.id, m) for m in markets.markets], "knowledge/parameters/markets.yaml: markets", problems
+    )
+    leadership = tuple(str(r) for r in markets.leadership_roles.value)
+    problems += _check_markets(markets, by_id, roles, leadership)
     if problems:
         raise KnowledgeError("knowledge/parameters: invalid cost knowledge", problems)
-    return CostKnowledge(roles=roles, references=refs, parameters=parameters, pricing=pricing)
+    return CostKnowledge(
+        roles=roles,
+        references=refs,
+        parameters=parameters,
+        pricing=pricing,
+        markets=by_id,
+        market_defaults=markets.defaults,
+        leadership_roles=leadership,
+    )
+
+
+def market_ids() -> tuple[str, ...]:
+    """The market ids a situation may answer (``market.in_house``, ``market.vendor``)."""
+    from seamline.situation import MarketId
+
+    return tuple(str(m) for m in get_args(MarketId))
+
+
+def _check_markets(
+    data: MarketFile, markets: dict[str, Market], roles: dict[str, Role], leadership: tuple[str, ...]
+) -> list[Problem]:
+    where = "knowledge/parameters/markets.yaml"
+    problems = []
+    expected = market_ids()
+    for mid in expected:
+        if mid not in markets:
+            problems.append(Problem(f"{where}: markets", f"missing market {mid!r}"))
+    for key in ("in_house", "vendor"):
+        value = getattr(data.defaults, key).value
+        if value not in expected:
+            problems.append(Problem(f"{where}: defaults.{key}", f"got {value!r}; expected one of {expected}"))
+    for role in leadership:
+        if role not in roles:
+            problems.append(Problem(f"{where}: leadership_roles", f"unknown role {role!r}"))
+    for m in markets.values():
+        if m.id not in expected:
+            problems.append(
+                Problem(f"{where}: markets.{m.id}", f"unknown market; expected one of {expected}")
+            )
+        for role in m.in_house:
+            if role != "leadership" and role not in roles:
+                problems.append(Problem(f"{where}: markets.{m.id}.in_house.{role}", "unknown role"))
+        for role, units in m.vendor.items():
+            if role not in roles:
+                problems.append(Problem(f"{where}: markets.{m.id}.vendor.{role}", "unknown role"))
+            for unit in units:
+                if unit not in MARKET_UNITS:
+                    problems.append(
+                        Problem(f"{where}: markets.{m.id}.vendor.{role}.{unit}", "expected hour or month")
+                    )
+    # every market prices the same roles, so changing the market never leaves a role without a rate
+    shapes = {
+        m.id: (set(m.in_house), {(r, u) for r, us in m.vendor.items() for u in us}) for m in markets.values()
+    }
+    first = next(iter(shapes.values()), None)
+    for mid, shape in shapes.items():
+        if shape != first:
+            problems.append(
+                Problem(f"{where}: markets.{mid}", "prices other roles or units than the first market")
+            )
+    return problems
 
 
 def _unique(items: list[tuple[str, Any]], where: str, problems: list[Problem]) -> dict[str, Any]:
@@ -265,7 +381,23 @@ def _check_pricing(
         for variant in model.variants:
             for key in VARIANT_KEYS:
                 ref(getattr(variant, key), f"models.{mid}.variants.{variant.id}.{key}")
+            for kind, pid in (variant.unit_prices or {}).items():
+                ref(pid, f"models.{mid}.variants.{variant.id}.unit_prices.{kind}")
+                if kind not in unit_kinds():
+                    problems.append(
+                        Problem(
+                            f"{where}: models.{mid}.variants.{variant.id}.unit_prices.{kind}",
+                            f"unknown service unit kind; expected one of {', '.join(unit_kinds())}",
+                        )
+                    )
     return problems
+
+
+def unit_kinds() -> tuple[str, ...]:
+    """The service unit kinds a situation may answer (``work.service_units.kind``)."""
+    from seamline.situation import UnitKind
+
+    return tuple(str(k) for k in get_args(UnitKind))
 
 
 def parameter_units() -> tuple[str, ...]:
@@ -274,14 +406,27 @@ def parameter_units() -> tuple[str, ...]:
 
 def validate_cost_files(kb: KnowledgeBase) -> list[tuple[str, int]]:
     """Validator for ``seamline knowledge validate``: the cost files and seams.yaml."""
+    from seamline.errors import KnowledgeError
     from seamline.seams import load_seams
 
     ck = load_cost_knowledge(kb.root)
     seams = load_seams(kb.root)
+    problems = [
+        Problem(f"knowledge/seams.yaml: templates.{t.id}.roles.{r.id}", f"leadership role {r.id!r} {why}")
+        for t in seams.templates
+        for r in t.roles
+        if r.leadership
+        for why in (["is not a role of parameters/rates.yaml"] if r.id not in ck.roles else [])
+        + (["is not in markets.yaml leadership_roles"] if r.id not in ck.leadership_roles else [])
+    ]
+    if problems:
+        raise KnowledgeError("knowledge: seams and the rate card disagree", problems)
     return [
         ("rate card roles", len(ck.roles)),
+        ("markets", len(ck.markets)),
         ("cost parameters", len(ck.parameters)),
         ("pricing models", len(ck.pricing.models)),
-        ("seam roles", len(seams.roles)),
-        ("seam placements", len(seams.placements)),
+        ("seam templates", len(seams.templates)),
+        ("seam roles", sum(len(t.roles) for t in seams.templates)),
+        ("seam placements", sum(len(t.placements) for t in seams.templates)),
     ]

@@ -2,6 +2,11 @@
 
 The plan is what the simulation reads; it holds no NumPy. Every input is a low / likely / high range with
 its source; an override replaces the range and is recorded (``CostPlan.overrides``) so reports show it.
+
+Rates come from the rate card and, for developer and leadership roles, from the markets: in-house roles
+(per year) in ``market.in_house``, vendor engineers (per hour or month) in ``market.vendor``, or the cited
+default markets when the situation gives none. The seams map (:mod:`seamline.seams`) says which leadership
+roles sit in-house under each model; the plan charges those roles.
 """
 
 from __future__ import annotations
@@ -14,13 +19,21 @@ from pydantic import BaseModel, ConfigDict
 
 from seamline.conditions import holds
 from seamline.cost.overrides import CostOverrides
-from seamline.cost.parameters import GLOBALS, CostKnowledge, ModelPricing, Range, Variant, load_cost_knowledge
+from seamline.cost.parameters import (
+    GLOBALS,
+    CostKnowledge,
+    MarketRate,
+    ModelPricing,
+    Range,
+    Variant,
+    load_cost_knowledge,
+)
 from seamline.errors import Problem, SituationError
 from seamline.knowledge import MODEL_IDS, KnowledgeBase, load_knowledge
 from seamline.seams import ModelSeams, load_seams, model_seams
 
 if TYPE_CHECKING:
-    from seamline.seams import ModelHours
+    from seamline.cost.seam_map import ModelHours
     from seamline.situation import Situation
 
 DAY_UNITS = {"day": 1 / 7, "week": 1.0}  # -> weeks
@@ -67,6 +80,8 @@ class ModelPlan(_Frozen):
     shape: str
     rate: str
     rate_unit: str  # hour | month | year | unit (subscription price per unit-month)
+    quantity: float  # units paid per month: engineers, or service units (users, devices, ...)
+    quantity_unit: str = "engineer"
     markup: str | None = None
     start: str | None = None
     start_to_weeks: float = 1.0
@@ -79,17 +94,31 @@ class ModelPlan(_Frozen):
     hiring_cost: str | None = None
     growth: str | None = None
     change_requests: str | None = None
-    project_months: str | None = None
+    project_months: float | None = None  # a fixed price per project this long (None: no per-project bids)
     milestone_share: str | None = None
     milestone_hit_rate: str | None = None
     fixed_bid: float | None = None
+    leadership: tuple[str, ...] = ()  # rate ids (per year) of the in-house leadership roles it needs
     seams: int
     source: str
+
+
+class Markets(_Frozen):
+    """The markets the plan priced: where in-house staff and the vendor's engineers sit."""
+
+    in_house: str
+    vendor: str
+    in_house_name: str
+    vendor_name: str
+    given: bool  # from the situation's `market` answer; False: the cited defaults
+    source: str  # the defaults' source when not given
 
 
 class CostPlan(_Frozen):
     horizon_months: int
     engineers: int
+    markets: Markets
+    service_units: dict[str, Any] | None = None  # {kind, count} when managed services are priced per unit
     scope: str
     developer_role: str
     coordination_rate: str
@@ -107,7 +136,7 @@ class CostPlan(_Frozen):
 
     def management_hours(self) -> dict[str, ModelHours]:
         """In-house management and seam-coordination hours per week per model (low, likely, high)."""
-        from seamline.seams import Hours, ModelHours
+        from seamline.cost.seam_map import Hours, ModelHours
 
         per_seam = self.input("coordination_hours_per_seam")
         out = {}
@@ -168,15 +197,17 @@ def build_plan(
     if merged.fixed_bid is not None and merged.fixed_bid <= 0:
         raise SituationError(f"{where}: costs.fixed_bid: got {merged.fixed_bid}; expected an amount above 0")
 
-    catalogue = _catalogue(ck)
+    markets = _markets(situation, ck)
+    catalogue = _catalogue(ck, markets)
     overrides: list[Override] = []
     problems: list[Problem] = []
     for layer, origin in layers:
         if layer is not None:
             _apply(layer, origin, catalogue, ck, overrides, problems)
-    seams = model_seams(kb, seams_kb, merged, where)
+    seams = model_seams(kb, seams_kb, merged, where, situation=situation)
+    project_months = float(merged.project_months or situation.work.duration_months)
     models = [
-        _model_plan(mid, kb, ck, situation, merged, dev_role, seams[mid], where, problems)
+        _model_plan(mid, kb, ck, situation, merged, dev_role, seams[mid], project_months, where, problems)
         for mid in MODEL_IDS
     ]
     if problems:
@@ -197,19 +228,21 @@ def build_plan(
             "hiring_cost",
             "growth",
             "change_requests",
-            "project_months",
             "milestone_share",
             "milestone_hit_rate",
         ):
             value = getattr(m, key)
             if value is not None:
                 used.add(value)
+        used.update(m.leadership)
     missing = sorted(u for u in used if u not in catalogue)
     if missing:
         problems = []
         for item in missing:
             _, role, unit = item.split(".") if item.startswith("rate.") else ("", item, "")
-            users = ", ".join(m.model_id for m in models if m.rate == item) or "the coordination cost"
+            users = ", ".join(m.model_id for m in models if item in (m.rate, *m.leadership)) or (
+                "the coordination cost"
+            )
             problems.append(
                 Problem(
                     f"{where}: costs.rates.{role}.{unit}",
@@ -219,9 +252,14 @@ def build_plan(
             )
         raise SituationError(f"{where}: costs: missing rates", problems)
     inputs = tuple(catalogue[k] for k in catalogue if k in used)
+    units = situation.work.service_units
     return CostPlan(
         horizon_months=horizon,
         engineers=situation.work.engineers,
+        markets=markets,
+        service_units=units.model_dump()
+        if units is not None and any(m.quantity_unit != "engineer" for m in models)
+        else None,
         scope=situation.work.scope,
         developer_role=dev_role,
         coordination_rate=coordination_rate,
@@ -233,7 +271,23 @@ def build_plan(
     )
 
 
-def _catalogue(ck: CostKnowledge) -> dict[str, Input]:
+def _markets(situation: Situation, ck: CostKnowledge) -> Markets:
+    given = situation.market
+    defaults = ck.market_defaults
+    in_house = given.in_house if given is not None else str(defaults.in_house.value)
+    vendor = given.vendor if given is not None else str(defaults.vendor.value)
+    return Markets(
+        in_house=in_house,
+        vendor=vendor,
+        in_house_name=ck.markets[in_house].name,
+        vendor_name=ck.markets[vendor].name,
+        given=given is not None,
+        source="situation" if given is not None else defaults.in_house.source,
+    )
+
+
+def _catalogue(ck: CostKnowledge, markets: Markets) -> dict[str, Input]:
+    """Every rate and parameter as an input; market figures replace the rate card's for their roles."""
     out: dict[str, Input] = {}
     for role in ck.roles.values():
         for rate in role.rates:
@@ -245,6 +299,20 @@ def _catalogue(ck: CostKnowledge) -> dict[str, Input]:
                 rate.distribution,
                 rate.source,
                 rate.note,
+            )
+        for unit, market in (("year", markets.in_house), ("hour", markets.vendor), ("month", markets.vendor)):
+            found: MarketRate | None = ck.market_rate(market, role.id, unit)
+            if found is None:
+                continue
+            side = "in-house" if unit == "year" else "vendor"
+            out[f"rate.{role.id}.{unit}"] = _input(
+                f"rate.{role.id}.{unit}",
+                f"{role.name}, per {unit} ({side}, {ck.markets[market].name})",
+                f"usd_per_{unit}",
+                found.range,
+                found.distribution,
+                found.source,
+                found.note,
             )
     for p in ck.parameters.values():
         out[p.id] = _input(p.id, p.name, p.unit, p.as_range, p.distribution, p.source, p.note)
@@ -380,13 +448,19 @@ def _model_plan(
     merged: CostOverrides,
     dev_role: str,
     seams: ModelSeams,
+    project_months: float,
     where: str,
     problems: list[Problem],
 ) -> ModelPlan:
     mp = ck.pricing.models[mid]
     variant = _variant(mid, mp, kb, ck, situation, merged, where, problems)
     start_unit = ck.parameters[mp.start].unit if mp.start else "week"
-    if variant.unit_price is not None:
+    quantity, quantity_unit = float(situation.work.engineers), "engineer"
+    units = situation.work.service_units
+    if variant.unit_prices is not None and units is not None and units.kind in variant.unit_prices:
+        rate, rate_unit = variant.unit_prices[units.kind], "unit"
+        quantity, quantity_unit = float(units.count), units.kind
+    elif variant.unit_price is not None:
         rate, rate_unit = variant.unit_price, "unit"
     else:
         assert variant.unit is not None
@@ -400,6 +474,8 @@ def _model_plan(
         shape=variant.shape,
         rate=rate,
         rate_unit=rate_unit,
+        quantity=quantity,
+        quantity_unit=quantity_unit,
         markup=variant.markup,
         start=mp.start,
         start_to_weeks=DAY_UNITS.get(start_unit, 1.0),
@@ -412,10 +488,11 @@ def _model_plan(
         hiring_cost=mp.hiring_cost,
         growth=ck.pricing.scope_growth[situation.work.scope] if variant.change_requests else None,
         change_requests=variant.change_requests,
-        project_months=variant.project_months,
+        project_months=project_months if variant.per_project else None,
         milestone_share=variant.milestone_share,
         milestone_hit_rate=variant.milestone_hit_rate,
         fixed_bid=merged.fixed_bid if variant.shape == "fixed_bid" else None,
+        leadership=tuple(f"rate.{role}.year" for role in seams.leadership_in_house),
         seams=len(seams.seams),
         source=variant.source,
     )
@@ -440,6 +517,7 @@ def _variant(
                     f"unknown engagement model; expected one of: {', '.join(MODEL_IDS)}",
                 )
             )
+    units = situation.work.service_units
     if chosen is not None:
         found = mp.variant(chosen)
         if found is None:
@@ -450,7 +528,20 @@ def _variant(
                 )
             )
             return mp.variants[0]
+        if found.unit_prices is not None and (units is None or units.kind not in found.unit_prices):
+            problems.append(
+                Problem(
+                    f"{where}: costs.pricing.{mid}",
+                    f"{chosen!r} prices per service unit; answer work.service_units with a kind of "
+                    f"{', '.join(found.unit_prices)}",
+                )
+            )
+            return mp.variants[0]
         return found
+    if units is not None:
+        per_unit = next((v for v in mp.variants if units.kind in (v.unit_prices or {})), None)
+        if per_unit is not None:
+            return per_unit
     if merged.fixed_bid is not None:
         fixed = next((v for v in mp.variants if v.shape == "fixed_bid"), None)
         if fixed is not None:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from seamline.cost.components import COMPONENTS, Kernel
+from seamline.cost.components import COMPONENTS, OPPORTUNITY_COMPONENTS, Kernel
 from seamline.cost.distributions import Sampler
-from seamline.cost.plan import CostPlan, Input, Override
+from seamline.cost.plan import CostPlan, Input, Markets, Override
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,13 +23,22 @@ if TYPE_CHECKING:
 
 DEFAULT_TRIALS = 20_000
 CHUNK = 8_192
-MAX_TRIALS = 10_000_000  # the totals kept for exact percentiles take 4 bytes x 7 models x trials
+MAX_TRIALS = 10_000_000  # totals and cash kept for exact percentiles: 2 x 4 bytes x 7 models x trials
 PRODUCTIVE_EPSILON = 1e-3  # engineer-months; below it (float32 residue) a model delivers no capacity
 Progress = Callable[[int, int], None]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Spread(_Frozen):
+    """Mean and percentiles of one part of the cost (cash paid) over the trials."""
+
+    mean: float
+    p10: float
+    p50: float
+    p90: float
 
 
 class ModelCost(_Frozen):
@@ -44,6 +53,10 @@ class ModelCost(_Frozen):
     p50: float
     p90: float
     components: dict[str, float]
+    cash: Spread  # money paid: fees or salaries, hiring, ramp-up, coordination, leadership, changes
+    opportunity_mean: float  # capacity missing or lost: start gap, churn, knowledge lost at the end
+    quantity: float
+    quantity_unit: str
     productive_engineer_months: float
     cost_per_productive_engineer_month: float | None  # None: no productive capacity within the horizon
     weeks_to_capacity: float
@@ -70,14 +83,20 @@ class CostComparison(_Frozen):
     seed: int
     engineers: int
     knowledge_version: str
+    markets: Markets
+    service_units: dict[str, Any] | None = None
     models: dict[str, ModelCost]
     sensitivity: tuple[Sensitivity, ...]
     cumulative: dict[str, tuple[float, ...]]
     inputs: tuple[Input, ...]
     overrides: tuple[Override, ...]
 
-    def cheapest(self) -> str:
-        return min(self.models.values(), key=lambda m: m.mean).model_id
+    def cheapest(self, among: set[str] | None = None) -> str:
+        """The model with the lowest mean total (among ``among`` when given and not empty)."""
+        pool = [m for m in self.models.values() if among is None or m.model_id in among] or list(
+            self.models.values()
+        )
+        return min(pool, key=lambda m: m.mean).model_id
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape of ``seamline cost --json``."""
@@ -87,6 +106,8 @@ class CostComparison(_Frozen):
             "seed": self.seed,
             "engineers": self.engineers,
             "knowledge_version": self.knowledge_version,
+            "markets": self.markets.model_dump(),
+            "service_units": self.service_units,
             "models": {
                 mid: {
                     "name": m.name,
@@ -96,6 +117,9 @@ class CostComparison(_Frozen):
                     "p50": m.p50,
                     "p90": m.p90,
                     "components": m.components,
+                    "cash": m.cash.model_dump(),
+                    "opportunity": {"mean": m.opportunity_mean},
+                    "quantity": {"count": m.quantity, "unit": m.quantity_unit},
                     "cost_per_productive_engineer_month": m.cost_per_productive_engineer_month,
                     "productive_engineer_months": m.productive_engineer_months,
                     "weeks_to_capacity": m.weeks_to_capacity,
@@ -144,12 +168,15 @@ def compare_costs(
         raise SeamlineError(f"--seed: got {seed}; expected a whole number of 0 or more")
     kernel = Kernel(plan)
     stats = run_trials(kernel, Sampler(kernel.items), trials, seed, chunk, progress)
-    totals, comp_sums, productive, weeks, cheapest = stats
+    totals, cash, comp_sums, productive, weeks, cheapest = stats
     q = percentiles(totals, (0.1, 0.5, 0.9))
+    cq = percentiles(cash, (0.1, 0.5, 0.9))
     mean = totals.mean(axis=1, dtype=np.float64)
+    cash_mean = cash.mean(axis=1, dtype=np.float64)
     models = {}
     for j, m in enumerate(plan.models):
         prod = float(productive[j] / trials)
+        components = {c: float(comp_sums[j, k] / trials) for k, c in enumerate(COMPONENTS)}
         models[m.model_id] = ModelCost(
             model_id=m.model_id,
             name=m.name,
@@ -161,7 +188,13 @@ def compare_costs(
             p10=float(q[0, j]),
             p50=float(q[1, j]),
             p90=float(q[2, j]),
-            components={c: float(comp_sums[j, k] / trials) for k, c in enumerate(COMPONENTS)},
+            components=components,
+            cash=Spread(
+                mean=float(cash_mean[j]), p10=float(cq[0, j]), p50=float(cq[1, j]), p90=float(cq[2, j])
+            ),
+            opportunity_mean=sum(components[c] for c in OPPORTUNITY_COMPONENTS),
+            quantity=m.quantity,
+            quantity_unit=m.quantity_unit,
             productive_engineer_months=prod,
             cost_per_productive_engineer_month=float(mean[j] / prod) if prod > PRODUCTIVE_EPSILON else None,
             weeks_to_capacity=float(weeks[j] / trials),
@@ -174,6 +207,8 @@ def compare_costs(
         seed=seed,
         engineers=plan.engineers,
         knowledge_version=plan.knowledge_version,
+        markets=plan.markets,
+        service_units=plan.service_units,
         models=models,
         sensitivity=tornado(kernel, plan) if sensitivity else (),
         cumulative=cumulative(kernel, plan),
@@ -190,15 +225,21 @@ def run_trials(
     chunk: int = CHUNK,
     progress: Progress | None = None,
 ) -> tuple[
-    NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.int64],
 ]:
-    """Run the simulation in chunks; returns (totals per model x trial, component sums, productive sums,
-    weeks-to-capacity sums, cheapest counts)."""
+    """Run the simulation in chunks; returns (totals per model x trial, cash per model x trial, component
+    sums, productive sums, weeks-to-capacity sums, cheapest counts)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
     m = kernel.models
     totals = np.empty((m, trials), dtype=sampler.dtype)
+    cash = np.empty((m, trials), dtype=sampler.dtype)
     comp_sums = np.zeros((m, len(COMPONENTS)))
     productive = np.zeros(m)
     weeks = np.zeros(m)
@@ -210,6 +251,7 @@ def run_trials(
         draws = sampler.draw(rng, n, out=buffer if n == buffer.shape[1] else None)
         out = kernel.evaluate(draws, float(kernel.horizon))
         totals[:, done : done + n] = out.total
+        cash[:, done : done + n] = out.cash
         comp_sums += out.components.sum(axis=2, dtype=np.float64).T
         productive += out.productive.sum(axis=1, dtype=np.float64)
         weeks += out.weeks_to_capacity.sum(axis=1, dtype=np.float64)
@@ -217,7 +259,7 @@ def run_trials(
         done += n
         if progress is not None:
             progress(done, trials)
-    return totals, comp_sums, productive, weeks, cheapest
+    return totals, cash, comp_sums, productive, weeks, cheapest
 
 
 def tornado(kernel: Kernel, plan: CostPlan) -> tuple[Sensitivity, ...]:

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from seamline.cost.seam_map import SeamMap
     from seamline.cost.simulate import CostComparison
-    from seamline.seams import SeamMap
 
 DPI = 150
 WIDTH = 7.0  # inches: the text width of an A4 page with 2 cm margins, a little less

@@ -19,8 +19,8 @@ from seamline.report.brief import VendorBrief, build_brief, load_brief_knowledge
 if TYPE_CHECKING:
     from seamline.advisor import Recommendation
     from seamline.contracts.check import ContractReport
+    from seamline.cost.seam_map import SeamMap
     from seamline.cost.simulate import CostComparison
-    from seamline.seams import SeamMap
     from seamline.situation import Situation
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -235,7 +235,7 @@ def build_document(
     """
     from seamline.advisor import advise
     from seamline.cost import build_plan, compare_costs
-    from seamline.seams import SeamMap
+    from seamline.cost.seam_map import SeamMap
     from seamline.situation import FIELDS
 
     kb = kb or load_knowledge()
@@ -252,7 +252,7 @@ def build_document(
     rec = advise(situation, kb)
     plan = build_plan(situation, horizon_months=horizon_months, knowledge=kb.root)
     cost = compare_costs(plan, trials=trials, seed=seed, progress=lambda d, t: step("cost", d, t))
-    seam_map = SeamMap(engineers=plan.engineers, models=plan.seams, hours=plan.management_hours())
+    seam_map = SeamMap.from_plan(plan)
     top = rec.recommended
     focus = top  # the model the checklist and the brief are about; none when undetermined
     from seamline.cost.parameters import load_cost_knowledge
@@ -429,7 +429,7 @@ def _cost_section(cost: CostComparison, n_sensitivity: int) -> CostSection:
 def _seam_rows(seam_map: SeamMap, kb: KnowledgeBase, names: dict[str, str]) -> tuple[SeamRow, ...]:
     from seamline.seams import load_seams
 
-    sk = load_seams(kb.root)
+    sk = load_seams(kb.root).template(seam_map.template)
     role_names = {r.id: r.name for r in sk.roles}
     rows = []
     for mid, m in seam_map.models.items():
@@ -561,7 +561,7 @@ def _charts(
     shown = [r.model for r in rec.ranking if r.verdict != "not_advised"][:3]
     if len(shown) < 3:
         shown += [r.model for r in rec.ranking if r.model not in shown][: 3 - len(shown)]
-    sk = load_seams(kb.root)
+    sk = load_seams(kb.root).template(seam_map.template)
     seams_png = charts.seams_png(seam_map, shown, [(r.id, r.name) for r in sk.roles], names)
     step("charts", 3, 3)
     shown_names = ", ".join(names[m] for m in shown)

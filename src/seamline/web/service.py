@@ -166,10 +166,12 @@ class Service:
         return out
 
     def seams(self, situation: Situation) -> dict[str, Any]:
-        from seamline.seams import load_seams, map_seams
+        from seamline.cost import map_seams
+        from seamline.seams import load_seams
 
-        out = map_seams(situation, knowledge=self.knowledge).to_json()
-        roles = load_seams(self.knowledge).roles
+        seam_map = map_seams(situation, knowledge=self.knowledge)
+        out = seam_map.to_json()
+        roles = load_seams(self.knowledge).template(seam_map.template).roles
         out["roles"] = [{"id": r.id, "name": r.name} for r in roles]
         return out
 
