@@ -11,7 +11,8 @@ from seamline.situation import Situation, parse_situation
 
 
 def situation_data(**changes: Any) -> dict[str, Any]:
-    """A valid situation as raw data; ``changes`` are ``section__field=value`` pairs or ``costs``."""
+    """A valid situation as raw data; ``changes`` are ``section__field=value`` pairs, or whole top-level
+    answers such as ``costs`` and ``market``."""
     data: dict[str, Any] = {
         "name": "cost test situation",
         "stage": "series_a_to_c",
@@ -31,8 +32,8 @@ def situation_data(**changes: Any) -> dict[str, Any]:
         },
     }
     for key, value in changes.items():
-        if key == "costs":
-            data["costs"] = value
+        if "__" not in key:
+            data[key] = value
             continue
         section, field = key.split("__")
         data[section][field] = value

@@ -197,3 +197,45 @@ def test_a_model_without_capacity_in_the_horizon_reports_null_not_infinity(
     data = json.loads(run.out)
     assert data["models"]["in_house"]["cost_per_productive_engineer_month"] is None
     assert data["models"]["staff_augmentation"]["cost_per_productive_engineer_month"] > 0
+
+
+def test_cost_json_adds_cash_opportunity_verdict_and_markets(cli: Callable[..., Run], tmp_path: Path) -> None:
+    run = cli("cost", write(tmp_path, situation_data()), "--json", "--trials", "1000", "--seed", "2")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert data["markets"]["in_house"] == "us" and data["markets"]["given"] is False
+    for model in data["models"].values():
+        assert {"mean", "p10", "p50", "p90"} == set(model["cash"])
+        assert set(model["opportunity"]) == {"mean"}
+        assert model["verdict"] in ("recommended", "viable", "not_advised")
+        assert model["cash"]["mean"] + model["opportunity"]["mean"] == pytest.approx(model["mean"], rel=1e-4)
+        assert "leadership" in model["components"]
+
+
+def test_cost_text_shows_the_verdict_next_to_each_cost(cli: Callable[..., Run], tmp_path: Path) -> None:
+    data = situation_data(market={"in_house": "india", "vendor": "india"})
+    run = cli("cost", write(tmp_path, data), "--trials", "500", "--seed", "1")
+    assert run.code == 0, run.err
+    assert "markets: in-house India, vendor India (your answer)" in run.out
+    rows = [line for line in run.out.splitlines() if line.startswith(("staff aug", "in-house", "managed"))]
+    assert rows and all(any(v in r for v in ("recommended", "viable", "not advised")) for r in rows)
+    assert "cheapest on average:" in run.out
+
+
+def test_a_not_advised_model_is_never_called_the_cheapest_without_saying_so() -> None:
+    from seamline.cli.cost_cmd import cheapest_sentence
+    from seamline.cost import build_plan, compare_costs
+    from seamline.situation import parse_situation
+
+    result = compare_costs(
+        build_plan(parse_situation(situation_data(), "t.yaml")), trials=500, seed=1, sensitivity=False
+    )
+    cheapest = result.cheapest()
+    verdicts = {mid: "viable" for mid in result.models}
+    verdicts[cheapest] = "not_advised"
+    text = cheapest_sentence(result, verdicts)
+    assert "not advised" in text and "cheapest advised:" in text
+    runner_up = result.cheapest(set(result.models) - {cheapest})
+    assert result.models[runner_up].name in text
+    verdicts[cheapest] = "recommended"
+    assert "not advised" not in cheapest_sentence(result, verdicts)
