@@ -89,10 +89,15 @@ class CostRow(_Frozen):
     model: str
     name: str
     pricing: str
+    verdict: str | None = None  # the advice verdict, shown next to the cost
     mean: float
     p10: float
     p50: float
     p90: float
+    cash_mean: float = 0.0
+    cash_p50: float = 0.0
+    cash_p90: float = 0.0
+    opportunity_mean: float = 0.0
     p_cheapest: float
     weeks_to_capacity: float
     cost_per_productive_engineer_month: float | None
@@ -114,6 +119,8 @@ class CostSection(_Frozen):
     seed: int
     engineers: int
     cheapest: str
+    cheapest_advised: str | None = None  # the cheapest model not marked not advised
+    markets: str = ""  # which markets priced each side, in words
     rows: tuple[CostRow, ...]
     sensitivity: tuple[SensitivityRow, ...]
 
@@ -281,7 +288,7 @@ def build_document(
         models=tuple(names.items()),
         ranking=_ranking(rec, kb, defaults.reasons_per_model.value),
         comparison=_comparison(kb),
-        cost=_cost_section(cost, defaults.sensitivity_rows.value),
+        cost=_cost_section(cost, defaults.sensitivity_rows.value, rec),
         seams=_seam_rows(seam_map, kb, names),
         warnings=tuple(Cited(text=f"{w.title}: {w.text}", source=w.source) for w in rec.warnings),
         contradictions=tuple(Cited(text=c.text, source=c.source) for c in rec.contradictions),
@@ -331,6 +338,8 @@ def _summary(rec: Recommendation, cost: CostComparison, kb: KnowledgeBase, name:
     reasons = [r.text.rstrip(".") for r in top.reasons if r.effect == "for"][:2]
     c = cost.models[rec.recommended]
     cheapest = cost.models[cost.cheapest()]
+    verdicts = {r.model: r.verdict for r in rec.ranking}
+    advised = {mid for mid, v in verdicts.items() if v != "not_advised"}
     text = (
         f"For {name}, seamline recommends {model.name.lower()} (score {top.score:.2f}; "
         f"{viable} of {len(rec.ranking)} models are viable). {model.summary}"
@@ -339,10 +348,21 @@ def _summary(rec: Recommendation, cost: CostComparison, kb: KnowledgeBase, name:
         text += f" Main reasons: {'; '.join(reasons)}."
     text += (
         f" Over {cost.horizon_months} months its expected cost is {_money(c.mean)} "
-        f"(P10 {_money(c.p10)}, P90 {_money(c.p90)})"
+        f"(P10 {_money(c.p10)}, P90 {_money(c.p90)}; {_money(c.cash.mean)} of it paid in cash)"
     )
     if cheapest.model_id == rec.recommended:
         text += ", the lowest of all models."
+    elif verdicts.get(cheapest.model_id) == "not_advised":
+        best = cost.models[cost.cheapest(advised)] if advised else c
+        text += (
+            f"; {cheapest.name.lower()} costs less on average ({_money(cheapest.mean)}) but is not advised "
+            "for this situation"
+        )
+        text += (
+            ", and it is the cheapest of the models that are."
+            if best.model_id == rec.recommended
+            else f"; the cheapest advised model is {best.name.lower()} at {_money(best.mean)}."
+        )
     else:
         text += f"; the cheapest model on average is {cheapest.name.lower()} at {_money(cheapest.mean)}."
     if rec.warnings:
@@ -387,16 +407,32 @@ def _comparison(kb: KnowledgeBase) -> tuple[CriterionRow, ...]:
     )
 
 
-def _cost_section(cost: CostComparison, n_sensitivity: int) -> CostSection:
+def _cost_section(cost: CostComparison, n_sensitivity: int, rec: Recommendation) -> CostSection:
+    verdicts = {r.model: r.verdict for r in rec.ranking}
+    advised = {mid for mid, v in verdicts.items() if v != "not_advised"}
+    mk = cost.markets
+    markets = f"In-house staff priced in {mk.in_house_name}, the vendor's engineers in {mk.vendor_name} " + (
+        "(your answer)."
+        if mk.given
+        else f"(the defaults, {mk.source}; answer the market question to change)."
+    )
+    if cost.service_units:
+        units = cost.service_units
+        markets += f" Managed services priced per unit: {units['count']:,} {units['kind']}."
     rows = tuple(
         CostRow(
             model=m.model_id,
             name=m.name,
             pricing=m.variant_name,
+            verdict=verdicts.get(m.model_id),
             mean=m.mean,
             p10=m.p10,
             p50=m.p50,
             p90=m.p90,
+            cash_mean=m.cash.mean,
+            cash_p50=m.cash.p50,
+            cash_p90=m.cash.p90,
+            opportunity_mean=m.opportunity_mean,
             p_cheapest=m.p_cheapest,
             weeks_to_capacity=m.weeks_to_capacity,
             cost_per_productive_engineer_month=m.cost_per_productive_engineer_month,
@@ -421,6 +457,8 @@ def _cost_section(cost: CostComparison, n_sensitivity: int) -> CostSection:
         seed=cost.seed,
         engineers=cost.engineers,
         cheapest=cost.cheapest(),
+        cheapest_advised=cost.cheapest(advised) if advised else None,
+        markets=markets,
         rows=rows,
         sensitivity=sens,
     )

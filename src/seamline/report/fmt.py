@@ -23,7 +23,23 @@ SECTIONS = {
 }
 
 
-COST_HEADER = ["Model", "Pricing", "Mean", "P10", "P50", "P90", "P(cheapest)", "Weeks to capacity"]
+COST_HEADER = [
+    "Model",
+    "Verdict",
+    "Pricing",
+    "Mean",
+    "P10",
+    "P90",
+    "Cash P50",
+    "Opportunity",
+    "P(cheapest)",
+    "Weeks to capacity",
+]
+COST_NOTE = (
+    "Cash is the money paid (fees or salaries, hiring, ramp-up, coordination and leadership time, change "
+    "requests); opportunity is capacity missing or lost (the start gap, churn, knowledge lost at the end); "
+    "the mean total is both. The verdict is the advice for this situation."
+)
 
 
 def cost_rows(doc: DecisionDocument) -> list[list[str]]:
@@ -31,16 +47,31 @@ def cost_rows(doc: DecisionDocument) -> list[list[str]]:
     return [
         [
             r.name,
+            VERDICT.get(r.verdict or "", "—"),
             r.pricing,
             money(r.mean),
             money(r.p10),
-            money(r.p50),
             money(r.p90),
+            money(r.cash_p50),
+            money(r.opportunity_mean),
             pct(r.p_cheapest),
             f"{r.weeks_to_capacity:.1f}",
         ]
         for r in doc.cost.rows
     ]
+
+
+def cost_note(doc: DecisionDocument) -> str:
+    """Which markets priced the costs, what cash and opportunity mean, and the cheapest advised model."""
+    c = doc.cost
+    names = dict(doc.models)
+    text = f"{c.markets} {COST_NOTE}".strip()
+    if c.cheapest_advised and c.cheapest_advised != c.cheapest:
+        text += (
+            f" {names.get(c.cheapest, c.cheapest)} costs least on average but is not advised; the cheapest "
+            f"advised model is {names.get(c.cheapest_advised, c.cheapest_advised)}."
+        )
+    return text
 
 
 def money(value: float | None) -> str:

@@ -109,6 +109,7 @@ def render_docx(doc: DecisionDocument) -> bytes:
 
     c = doc.cost
     d.add_heading(S["cost"], level=1)
+    d.add_paragraph(fmt.cost_note(doc))
     _table(
         d,
         fmt.COST_HEADER,

@@ -52,6 +52,7 @@ def render_md(doc: DecisionDocument) -> str:
 
     c = doc.cost
     out += [f"## {S['cost']}", ""]
+    out += [fmt.cost_note(doc), ""]
     out += _table(
         fmt.COST_HEADER,
         fmt.cost_rows(doc),
