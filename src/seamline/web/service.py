@@ -163,6 +163,11 @@ class Service:
         out = result.to_json()
         out["cumulative"] = {mid: list(series) for mid, series in result.cumulative.items()}
         out["cheapest"] = result.cheapest()
+        verdicts = {r["model"]: r["verdict"] for r in self.advise(situation)["ranking"]}
+        for mid, m in out["models"].items():
+            m["verdict"] = verdicts.get(mid)
+        advised = {mid for mid, v in verdicts.items() if v != "not_advised"}
+        out["cheapest_advised"] = result.cheapest(advised) if advised else None
         return out
 
     def seams(self, situation: Situation) -> dict[str, Any]:

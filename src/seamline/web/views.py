@@ -29,17 +29,34 @@ def results_view(service: Service, outputs: dict[str, Any], uid: str = "cost") -
             "count": seams["models"][mid]["seam_count"],
             "hours": seams["models"][mid]["management_hours_per_week"]["total"],
             "seams": seams["models"][mid]["seams"],
+            "missing": [role_names.get(r, r) for r in seams["models"][mid].get("roles_missing", [])],
             "svg": Markup(charts.seams_diagram(mid, seams["models"][mid], role_names)),
         }
         for mid in order
         if mid in seams["models"]
     ]
+    verdicts = {r["model"]: r["verdict"] for r in rec["ranking"]}
+    means = {mid: m["mean"] for mid, m in cost["models"].items()}
+    cheapest = min(means, key=means.__getitem__) if means else None
+    advised = {mid: v for mid, v in means.items() if verdicts.get(mid) != "not_advised"}
+    cheapest_advised = min(advised, key=advised.__getitem__) if advised else None
+    seam_missing = {
+        mid: [role_names.get(r, r) for r in seams["models"][mid].get("roles_missing", [])]
+        for mid in order
+        if mid in seams["models"]
+    }
     return {
         "rec": rec,
         "names": names,
         "top": rec["ranking"][0] if rec["ranking"] else None,
         "cost": cost,
         "cost_rows": [(mid, cost["models"][mid]) for mid in order if mid in cost["models"]],
+        "verdicts": verdicts,
+        "cheapest": cheapest,
+        "cheapest_advised": cheapest_advised,
+        "cheapest_not_advised": cheapest is not None and verdicts.get(cheapest) == "not_advised",
+        "markets": cost.get("markets"),
+        "seam_missing": seam_missing,
         "cost_svg": Markup(charts.cost_chart(cost, names, uid)),
         "cumulative_svg": Markup(charts.cumulative_chart(cost, names)),
         "seam_models": seam_models,
