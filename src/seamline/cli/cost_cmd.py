@@ -184,7 +184,7 @@ def _print_cost(result: CostComparison, name: str, verdicts: dict[str, str]) -> 
     console.print(f"markets: in-house {mk.in_house_name}, vendor {mk.vendor_name} ({origin})", markup=False)
     table = Table(show_edge=False, pad_edge=False, box=None)
     cols = ("model", "verdict", "pricing", "mean", "P10", "P90", "cash P50", "opport.", "$/eng-mo", "weeks")
-    for col in (*cols, "P(min)", "seams"):
+    for col in (*cols, "P(min)"):
         table.add_column(col, justify="left" if col in cols[:3] else "right", no_wrap=True)
     for m in sorted(result.models.values(), key=lambda m: m.mean):
         verdict = verdicts.get(m.model_id)
@@ -202,7 +202,6 @@ def _print_cost(result: CostComparison, name: str, verdicts: dict[str, str]) -> 
             _money(m.cost_per_productive_engineer_month),
             f"{m.weeks_to_capacity:.1f}",
             f"{m.p_cheapest:.0%}",
-            str(m.seams),
         )
     console.print(table)
     console.print(cheapest_sentence(result, verdicts), markup=False)
@@ -219,7 +218,7 @@ def _print_cost(result: CostComparison, name: str, verdicts: dict[str, str]) -> 
         "hiring, ramp-up, coordination and leadership time, change requests); opport.: capacity missing or "
         "lost (start gap, churn, knowledge lost at the end); mean = cash + opportunity; $/eng-mo: cost per "
         "productive engineer-month; weeks: until the first productive capacity; P(min): probability of "
-        "being the cheapest.[/]"
+        "being the cheapest; seams per model: seamline seams.[/]"
     )
     models = list(result.models.values())
     comp = Table(title="mean cost by component", show_edge=False, pad_edge=False, box=None)
