@@ -124,6 +124,7 @@ def model_verdicts(situation: Any, knowledge: Path | None) -> dict[str, str]:
     return {r.model: r.verdict for r in rec.ranking}
 
 
+TABLE_WIDTH = 110  # the cost table needs this many columns; narrower terminals wrap it
 VERDICT_STYLE = {"recommended": "bold green", "viable": "", "not_advised": "red"}
 
 
@@ -170,6 +171,17 @@ def _money(v: float | None) -> str:
     return f"${v:.0f}"
 
 
+def _print_wide(renderable: Any) -> None:
+    """Print a table at least TABLE_WIDTH wide, so no figure is cut short in a pipe or a narrow terminal."""
+    from rich.console import Console
+
+    if console.width >= TABLE_WIDTH:
+        console.print(renderable)
+        return
+    wide = Console(file=console.file, width=TABLE_WIDTH, highlight=False, no_color=console.no_color)
+    wide.print(renderable)
+
+
 def _print_cost(result: CostComparison, name: str, verdicts: dict[str, str]) -> None:
     from rich.table import Table
 
@@ -203,7 +215,7 @@ def _print_cost(result: CostComparison, name: str, verdicts: dict[str, str]) -> 
             f"{m.weeks_to_capacity:.1f}",
             f"{m.p_cheapest:.0%}",
         )
-    console.print(table)
+    _print_wide(table)
     console.print(cheapest_sentence(result, verdicts), markup=False)
     console.print(
         "[dim]pricing: "
