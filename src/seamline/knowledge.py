@@ -173,9 +173,13 @@ class StageRow(Entry):
 
 
 class Mistake(Entry):
+    """A classic mistake. ``models``: the models that carry it as a risk; when the recommended model is one
+    of them the warning says so, otherwise it is about the stated preferences that walk into it."""
+
     id: str
     title: str
     when: Condition | None = None
+    models: list[str] = Field(default_factory=list)
     text: str
     source: str
 
@@ -200,6 +204,37 @@ class Contradiction(Entry):
     _check_when = field_validator("when")(_valid_condition)
 
 
+class Remedy(Entry):
+    """A way to change an answer in practice (buy fractional leadership, hire a product manager):
+    attached to a "what would change the answer" entry on ``field`` whose current value is in ``current``."""
+
+    id: str
+    field: str
+    current: list[Any] = Field(min_length=1)
+    text: str
+    source: str
+
+
+class LeadershipHours(Entry):
+    """The leadership time each augmented engineer takes, checked against ``team.lead_hours_per_week``."""
+
+    id: str
+    per_engineer_low: float = Field(ge=0)
+    per_engineer_high: float = Field(ge=0)
+    text: str
+    source: str
+
+
+class HireToReplace(Entry):
+    """When urgent core work that the client could own goes to augmentation first: who joins when."""
+
+    when: Condition
+    text: str
+    source: str
+
+    _check_when = field_validator("when")(_valid_condition)
+
+
 class Rules(Entry):
     scoring: Scoring
     weights: list[WeightRule]
@@ -208,6 +243,9 @@ class Rules(Entry):
     mistakes: list[Mistake]
     mislabels: list[Mislabel]
     contradictions: list[Contradiction] = Field(default_factory=list)
+    remedies: list[Remedy] = Field(default_factory=list)
+    leadership_hours: LeadershipHours | None = None
+    hire_to_replace: HireToReplace | None = None
 
 
 class Option(Entry):
@@ -257,6 +295,7 @@ class KnowledgeBase(Entry):
             ("stage_row", self.rules.stage_table),
             ("weight_rule", self.rules.weights),
             ("contradiction", self.rules.contradictions),
+            ("remedy", self.rules.remedies),
             ("question", self.questions.values()),
         ]
         for model in self.models.values():
@@ -465,6 +504,7 @@ def _load_cached(root_str: str) -> KnowledgeBase:
             "mistakes",
             "mislabels",
             "contradictions",
+            "remedies",
         )
         for e in getattr(rules, kind)
     ]
@@ -566,5 +606,10 @@ def _check_rules(
             problems.append(Problem(f"{where}: stage_table.{row.id}.stage", f"unknown stage {row.stage!r}"))
     for ml in rules.mislabels:
         check_models([ml.described_as, ml.actually], f"mislabels.{ml.id}")
+    for mistake in rules.mistakes:
+        check_models(mistake.models, f"mistakes.{mistake.id}.models")
+    for remedy in rules.remedies:
+        if remedy.field not in FIELDS:
+            problems.append(Problem(f"{where}: remedies.{remedy.id}.field", f"unknown field {remedy.field!r}"))
     if problems:
         raise KnowledgeError(f"{where}: invalid rules", problems)
