@@ -23,7 +23,7 @@ from seamline.errors import InputFileError, KnowledgeError, Problem
 from seamline.situation import FIELDS
 from seamline.yamlio import parse_text
 
-BUNDLED = Path(__file__).with_name("knowledge")
+BUNDLED = Path(__file__).parent
 MODEL_IDS = (
     "in_house",
     "staff_augmentation",
