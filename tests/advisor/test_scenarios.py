@@ -2,7 +2,9 @@
 
 Keys under ``expect``: recommended (a model id or null), status, not_advised / viable (lists of models
 with that verdict), not_recommended (models that must not come out on top), warnings (mistake ids that
-must be raised), no_warnings (true: none raised), contradictions (contradiction ids that must hold).
+must be raised), no_warnings (true: none raised), absent_warnings (mistake ids that must not be raised),
+contradictions (contradiction ids that must hold), hire_path (whether a hire-to-replace path is given),
+remedies (remedy ids that "what would change the answer" must offer).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ EXPECT_KEYS = {
     "warnings",
     "no_warnings",
     "contradictions",
+    "absent_warnings",
+    "hire_path",
+    "remedies",
 }
 
 
@@ -65,6 +70,16 @@ def test_expert_case(path: Path, kb: Any) -> None:
         assert warning in raised, f"{case['name']}: expected warning {warning}, got {sorted(raised)}"
     if expect.get("no_warnings"):
         assert not raised, f"{case['name']}: unexpected warnings {sorted(raised)}"
+    for warning in expect.get("absent_warnings", []):
+        assert warning not in raised, f"{case['name']}: warning {warning} should not be raised"
+    if "hire_path" in expect:
+        assert (result.hire_path is not None) == expect["hire_path"], summary
+        if result.hire_path is not None:
+            weeks = [step.week for step in result.hire_path.steps]
+            assert weeks == sorted(weeks) and result.hire_path.augmentation_ends_week == weeks[-1] > 0
+    offered = {r.id for r in kb.rules.remedies for c in result.would_change if c.remedy == r.text}
+    for remedy in expect.get("remedies", []):
+        assert remedy in offered, f"{case['name']}: expected remedy {remedy}, got {sorted(offered)}"
     held = {c.id for c in result.contradictions}
     for contradiction in expect.get("contradictions", []):
         assert contradiction in held, (

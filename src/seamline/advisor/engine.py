@@ -12,6 +12,8 @@ from typing import Any, Literal
 from seamline.advisor import gates
 from seamline.advisor.result import (
     Contradiction,
+    HirePath,
+    PathStep,
     Ranked,
     Reason,
     Recommendation,
@@ -109,9 +111,13 @@ def _evaluate(situation: Situation, kb: KnowledgeBase) -> Recommendation:
     if recommended is not None:
         ranking[0] = ranking[0].model_copy(update={"verdict": "recommended"})
 
-    warnings = [
-        Warning(id=m.id, title=m.title, text=m.text, source=m.source) for m in gates.mistakes(kb, answers)
-    ]
+    advised_scores = sorted((r.score for r in ranking if r.verdict != "not_advised"), reverse=True)
+    margin = (
+        round(advised_scores[0] - advised_scores[1], SCORE_DIGITS)
+        if recommended is not None and len(advised_scores) > 1
+        else None
+    )
+    warnings = _warnings(situation, kb, answers, recommended)
     return Recommendation(
         situation_name=situation.name,
         knowledge_version=kb.version,
@@ -122,6 +128,178 @@ def _evaluate(situation: Situation, kb: KnowledgeBase) -> Recommendation:
         warnings=tuple(warnings),
         contradictions=tuple(contradictions),
         weights=weights,
+        margin=margin,
+        hire_path=_hire_path(situation, kb, answers, recommended),
+    )
+
+
+def _warnings(
+    situation: Situation, kb: KnowledgeBase, answers: Mapping[str, Any], recommended: str | None
+) -> list[Warning]:
+    """The mistakes that hold, each saying whether the answers walk into it or the recommended model carries
+    it; plus the leadership-hours check for augmentation."""
+    fired = list(gates.mistakes(kb, answers))
+    lead = _leadership_shortfall(situation, kb, recommended)
+    out = []
+    for m in fired:
+        out.append(_warning(m.id, m.title, m.text, m.source, m.models, m.when, kb, answers, recommended))
+    if lead is not None and not any(m.id == "augmentation_without_leadership" for m in fired):
+        rule = next((m for m in kb.rules.mistakes if m.id == "augmentation_without_leadership"), None)
+        title = rule.title if rule else "Buying augmentation without leadership capacity"
+        models = rule.models if rule else ["staff_augmentation"]
+        hours = kb.rules.leadership_hours
+        assert hours is not None
+        out.append(
+            _warning(
+                rule.id if rule else hours.id,
+                title,
+                lead,
+                hours.source,
+                models,
+                None,
+                kb,
+                answers,
+                recommended,
+            )
+        )
+    return out
+
+
+def _warning(
+    wid: str,
+    title: str,
+    text: str,
+    source: str,
+    models: list[str],
+    when: Mapping[str, Any] | None,
+    kb: KnowledgeBase,
+    answers: Mapping[str, Any],
+    recommended: str | None,
+) -> Warning:
+    from seamline import conditions
+
+    if recommended is not None and recommended in models:
+        name = kb.models[recommended].name
+        return Warning(
+            id=wid,
+            title=title,
+            text=text,
+            source=source,
+            kind="model_risk",
+            models=tuple(models),
+            comment=f"The recommended model, {name}, carries this risk: plan the protections against it.",
+        )
+    asked = [f for f in dict.fromkeys(conditions.fields(when)) if f in kb.questions]
+    stated = [f for f in asked if f.startswith(("preferences.", "work.needed"))] or asked
+    labels = "; ".join(f"{kb.questions[f].label} {_answer(kb, f, answers.get(f))}" for f in stated)
+    said = (
+        f"Your answers ({labels}) walk into this mistake" if labels else "Your answers walk into this mistake"
+    )
+    if recommended is not None:
+        comment = f"{said}; the recommended model, {kb.models[recommended].name}, does not carry it as such."
+    else:
+        comment = f"{said}."
+    return Warning(
+        id=wid,
+        title=title,
+        text=text,
+        source=source,
+        kind="preference",
+        models=tuple(models),
+        comment=comment,
+    )
+
+
+def _answer(kb: KnowledgeBase, field: str, value: Any) -> str:
+    for option in kb.questions[field].options:
+        if option.value == value:
+            return f"\u2192 {option.label}"
+    return f"\u2192 {value}"
+
+
+def _leadership_shortfall(situation: Situation, kb: KnowledgeBase, recommended: str | None) -> str | None:
+    """A warning text when augmentation is wanted or advised and the lead's hours cannot cover it."""
+    hours = kb.rules.leadership_hours
+    if hours is None:
+        return None
+    wants = situation.preferences.involvement == "daily_direction" or recommended == "staff_augmentation"
+    if not wants:
+        return None
+    n = situation.work.engineers
+    low, high = n * hours.per_engineer_low, n * hours.per_engineer_high
+    need = f"{n} augmented engineer{'s' if n != 1 else ''} take {low:g}-{high:g} hours a week of direction"
+    given = situation.team.lead_hours_per_week
+    leadership = situation.team.technical_leadership
+    if given is not None:
+        if given >= low:
+            return None
+        return f"{need}; your lead has {given} hours a week for it. {hours.text}"
+    if leadership == "strong":
+        return None
+    return (
+        f"{need}, and your technical leadership is {leadership}: check that someone really has those hours "
+        f"(give team.lead_hours_per_week to check it). {hours.text}"
+    )
+
+
+def _hire_path(
+    situation: Situation, kb: KnowledgeBase, answers: Mapping[str, Any], recommended: str | None
+) -> HirePath | None:
+    """Augmentation now and permanent hires as soon as they can start, dated from the cost parameters."""
+    from seamline import conditions
+
+    rule = kb.rules.hire_to_replace
+    if rule is None or recommended != "staff_augmentation" or not conditions.holds(rule.when, answers):
+        return None
+    from seamline.cost.parameters import load_cost_knowledge
+
+    ck = load_cost_knowledge(kb.root)
+    user = situation.costs.parameters if situation.costs is not None else {}
+
+    def likely(pid: str) -> tuple[float, str]:
+        raw = user.get(pid)
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return float(raw), "user"
+        if isinstance(raw, Mapping) and isinstance(raw.get("likely"), int | float):
+            return float(raw["likely"]), "user"
+        param = ck.parameters[pid]
+        return param.as_range.likely, param.source
+
+    onboard, onboard_src = likely("outstaffing_onboarding_weeks")
+    hire_days, hire_src = likely("hiring_lead_days")
+    ramp, ramp_src = likely("ramp_up_weeks")
+    hire_weeks = round(hire_days / 7, 1)
+    ends = round(hire_weeks + ramp, 1)
+    steps = (
+        PathStep(
+            week=0,
+            text="Sign the augmentation contract and open the permanent roles the same week.",
+            source=rule.source,
+        ),
+        PathStep(
+            week=onboard,
+            text=f"Augmented engineers productive after about {onboard:g} weeks of onboarding.",
+            source=onboard_src,
+        ),
+        PathStep(
+            week=hire_weeks,
+            text=f"Permanent engineers start after about {hire_days:g} days of hiring; "
+            "an augmented engineer who fits can be offered a role.",
+            source=hire_src,
+        ),
+        PathStep(
+            week=ends,
+            text=f"The hires are at full speed after about {ramp:g} weeks of overlap; augmentation ends.",
+            source=ramp_src,
+        ),
+    )
+    return HirePath(
+        now="staff_augmentation",
+        then="in_house",
+        text=rule.text,
+        source=rule.source,
+        steps=steps,
+        augmentation_ends_week=ends,
     )
 
 

@@ -90,8 +90,19 @@ def _try(
     if other.recommended is None:
         text = f"{answer}, the answers would contradict each other and no model would fit."
     else:
-        text = f"{answer}, the top model would be {kb.models[other.recommended].name}."
-    return Change(field=path, value=value, recommended=other.recommended, current=now, text=text)
+        lead = f" (ahead by {other.margin:.2f})" if other.margin is not None else ""
+        text = f"{answer}, the top model would be {kb.models[other.recommended].name}{lead}."
+    remedy = next((r for r in kb.rules.remedies if r.field == path and now in r.current), None)
+    return Change(
+        field=path,
+        value=value,
+        recommended=other.recommended,
+        current=now,
+        text=text,
+        margin=other.margin,
+        remedy=remedy.text if remedy else None,
+        remedy_source=remedy.source if remedy else None,
+    )
 
 
 def _show(kb: KnowledgeBase, path: str, value: Any) -> str:

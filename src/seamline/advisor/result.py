@@ -16,6 +16,13 @@ Verdict = Literal["recommended", "viable", "not_advised"]
 Status = Literal["recommended", "undetermined"]
 
 
+ORDER_NOTE = (
+    "Ranked by verdict first (recommended, then viable, then not advised), then by score within each "
+    "verdict; "
+    "a not-advised model can score higher than a viable one because a gate, not the score, rules it out."
+)
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -39,11 +46,37 @@ class Ranked(_Frozen):
     reasons: tuple[Reason, ...]
 
 
+WarningKind = Literal["preference", "model_risk"]
+
+
 class Warning(_Frozen):
+    """A classic mistake. ``kind``: ``preference`` when the stated answers walk into it, ``model_risk`` when
+    the recommended model itself carries it; ``comment`` says which, in words."""
+
     id: str
     title: str
     text: str
     source: str
+    kind: WarningKind = "preference"
+    models: tuple[str, ...] = ()
+    comment: str = ""
+
+
+class PathStep(_Frozen):
+    week: float
+    text: str
+    source: str
+
+
+class HirePath(_Frozen):
+    """A dated hybrid: augmentation now, permanent hires as soon as they can start, then augmentation ends."""
+
+    now: str
+    then: str
+    text: str
+    source: str
+    steps: tuple[PathStep, ...]
+    augmentation_ends_week: float
 
 
 class Contradiction(_Frozen):
@@ -60,13 +93,19 @@ class WeightUsed(_Frozen):
 
 
 class Change(_Frozen):
-    """An answer that, set to ``value``, makes ``recommended`` the top model (None: undetermined)."""
+    """An answer that, set to ``value``, makes ``recommended`` the top model (None: undetermined).
+
+    ``margin``: the new top model's lead over its runner-up; ``remedy``: a way to change that answer in
+    practice, when the knowledge base knows one."""
 
     field: str
     value: Any
     recommended: str | None
     current: Any
     text: str
+    margin: float | None = None
+    remedy: str | None = None
+    remedy_source: str | None = None
 
 
 class Recommendation(_Frozen):
@@ -80,6 +119,8 @@ class Recommendation(_Frozen):
     contradictions: tuple[Contradiction, ...] = ()
     weights: tuple[WeightUsed, ...] = ()
     would_change: tuple[Change, ...] = ()
+    margin: float | None = None  # the top model's score lead over the best other advised model
+    hire_path: HirePath | None = None
 
     def ranked(self, model_id: str) -> Ranked:
         for entry in self.ranking:
@@ -112,8 +153,20 @@ class Recommendation(_Frozen):
                 for r in self.ranking
             ],
             "ties": list(self.ties),
+            "margin": self.margin,
+            "order": ORDER_NOTE,
+            "hire_path": self.hire_path.model_dump() if self.hire_path else None,
             "warnings": [
-                {"id": w.id, "title": w.title, "text": w.text, "source": w.source} for w in self.warnings
+                {
+                    "id": w.id,
+                    "title": w.title,
+                    "text": w.text,
+                    "source": w.source,
+                    "kind": w.kind,
+                    "models": list(w.models),
+                    "comment": w.comment,
+                }
+                for w in self.warnings
             ],
             "contradictions": [{"id": c.id, "text": c.text, "source": c.source} for c in self.contradictions],
             "weights": {
@@ -127,6 +180,9 @@ class Recommendation(_Frozen):
                     "recommended": c.recommended,
                     "current": c.current,
                     "text": c.text,
+                    "margin": c.margin,
+                    "remedy": c.remedy,
+                    "remedy_source": c.remedy_source,
                 }
                 for c in self.would_change
             ],

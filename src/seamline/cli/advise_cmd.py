@@ -57,16 +57,20 @@ def _undetermined_message(result: Recommendation, file: Path) -> str:
 
 
 def print_recommendation(result: Recommendation, kb: KnowledgeBase, *, all_reasons: bool = False) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     top = result.ranking[0]
     if result.recommended:
+        lead = f", {result.margin:.2f} ahead of the runner-up" if result.margin is not None else ""
         console.print(
-            f"[bold]{result.situation_name}[/]: recommended [bold green]{top.name}[/] (score {top.score:.2f})"
+            f"[bold]{escape(result.situation_name)}[/]: recommended [bold green]{top.name}[/] "
+            f"(score {top.score:.2f}{lead})"
         )
     else:
         console.print(
-            f"[bold]{result.situation_name}[/]: [bold red]undetermined[/] — no model can be recommended"
+            f"[bold]{escape(result.situation_name)}[/]: [bold red]undetermined[/] — "
+            "no model can be recommended"
         )
     if result.ties:
         console.print(f"tied at the top: {', '.join(result.ties)}")
@@ -78,6 +82,17 @@ def print_recommendation(result: Recommendation, kb: KnowledgeBase, *, all_reaso
         style = VERDICT_STYLE[r.verdict]
         table.add_row(str(i), r.name, f"{r.score:.2f}", f"[{style}]{r.verdict}[/]", r.pricing_variant or "")
     console.print(table)
+    console.print(
+        "Scores: 0-1 weighted fit plus rule bonuses. Order: verdict first, then score, so a not-advised "
+        "model may score higher than a viable one (a gate rules it out).",
+        style="dim",
+    )
+    if result.hire_path is not None:
+        path = result.hire_path
+        console.print(f"\n[bold]Hire-to-replace path[/] ({path.now} now, {path.then} after)")
+        console.print(f"  {path.text} [{path.source}]", markup=False)
+        for step in path.steps:
+            console.print(f"  week {step.week:>4g}: {step.text} [{step.source}]", markup=False)
 
     shown = result.ranking if all_reasons else result.ranking[:1]
     cited: set[str] = set()
@@ -98,11 +113,17 @@ def print_recommendation(result: Recommendation, kb: KnowledgeBase, *, all_reaso
         console.print("\n[bold yellow]Warnings[/]")
         for w in result.warnings:
             cited.add(w.source)
-            console.print(f"  ! {w.title}: {w.text} [{w.id} · {w.source}]", markup=False)
+            kind = "your answers" if w.kind == "preference" else "risk of the recommended model"
+            console.print(f"  ! {w.title} ({kind}): {w.text} [{w.id} · {w.source}]", markup=False)
+            if w.comment:
+                console.print(f"    {w.comment}", markup=False)
     if result.would_change:
         console.print("\n[bold]What would change the answer[/]")
         for change in result.would_change:
             console.print(f"  ~ {change.text}", markup=False)
+            if change.remedy:
+                cited.add(change.remedy_source or "")
+                console.print(f"    remedy: {change.remedy} [{change.remedy_source}]", markup=False)
     console.print("\nSources")
     for sid in kb.sources:
         if sid in cited:
