@@ -323,7 +323,9 @@ def simulate_cost(situation: Situation, model: str, trials: int, seed: int) -> C
 def _seams(situation: Situation, model: str, kb: KnowledgeBase) -> tuple[str, ...]:
     from seamline.seams import load_seams, model_seams
 
-    found = model_seams(kb, load_seams(kb.root), situation.costs, situation.name)[model].seams
+    found = model_seams(kb, load_seams(kb.root), situation.costs, situation.name, situation=situation)[
+        model
+    ].seams
     return tuple(f"{s.in_house_role} <-> {s.vendor_role}: {s.crosses}" for s in found)
 
 

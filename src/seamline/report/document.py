@@ -290,9 +290,13 @@ def build_document(
         comparison=_comparison(kb),
         cost=_cost_section(cost, defaults.sensitivity_rows.value, rec),
         seams=_seam_rows(seam_map, kb, names),
-        warnings=tuple(Cited(text=f"{w.title}: {w.text}", source=w.source) for w in rec.warnings),
+        warnings=tuple(
+            Cited(text=f"{w.title}: {w.text} {w.comment}".strip(), source=w.source) for w in rec.warnings
+        ),
         contradictions=tuple(Cited(text=c.text, source=c.source) for c in rec.contradictions),
-        would_change=tuple(c.text for c in rec.would_change),
+        would_change=tuple(
+            c.text + (f" Remedy: {c.remedy}" if c.remedy else "") for c in rec.would_change
+        ),
         checklist_model=focus,
         checklist=_checklist(kb, focus),
         contract=(
@@ -341,9 +345,16 @@ def _summary(rec: Recommendation, cost: CostComparison, kb: KnowledgeBase, name:
     verdicts = {r.model: r.verdict for r in rec.ranking}
     advised = {mid for mid, v in verdicts.items() if v != "not_advised"}
     text = (
-        f"For {name}, seamline recommends {model.name.lower()} (score {top.score:.2f}; "
-        f"{viable} of {len(rec.ranking)} models are viable). {model.summary}"
+        f"For {name}, seamline recommends {model.name.lower()} (score {top.score:.2f}"
+        + (f", {rec.margin:.2f} ahead of the runner-up" if rec.margin is not None else "")
+        + f"; {viable} of {len(rec.ranking)} models are viable). {model.summary}"
     )
+    if rec.hire_path is not None:
+        end = rec.hire_path.augmentation_ends_week
+        text += (
+            f" It is a bridge: permanent hires start while augmentation runs, and augmentation ends around week "
+            f"{end:g}, when the hires are at full speed."
+        )
     if reasons:
         text += f" Main reasons: {'; '.join(reasons)}."
     text += (
