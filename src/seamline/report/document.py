@@ -294,9 +294,7 @@ def build_document(
             Cited(text=f"{w.title}: {w.text} {w.comment}".strip(), source=w.source) for w in rec.warnings
         ),
         contradictions=tuple(Cited(text=c.text, source=c.source) for c in rec.contradictions),
-        would_change=tuple(
-            c.text + (f" Remedy: {c.remedy}" if c.remedy else "") for c in rec.would_change
-        ),
+        would_change=tuple(c.text + (f" Remedy: {c.remedy}" if c.remedy else "") for c in rec.would_change),
         checklist_model=focus,
         checklist=_checklist(kb, focus),
         contract=(
@@ -352,8 +350,8 @@ def _summary(rec: Recommendation, cost: CostComparison, kb: KnowledgeBase, name:
     if rec.hire_path is not None:
         end = rec.hire_path.augmentation_ends_week
         text += (
-            f" It is a bridge: permanent hires start while augmentation runs, and augmentation ends around week "
-            f"{end:g}, when the hires are at full speed."
+            " It is a bridge: permanent hires start while augmentation runs, and augmentation ends "
+            f"around week {end:g}, when the hires are at full speed."
         )
     if reasons:
         text += f" Main reasons: {'; '.join(reasons)}."
