@@ -111,3 +111,36 @@ def test_contradictory_answers_are_undetermined_but_still_ranked(kb: Any) -> Non
     assert [c.id for c in result.contradictions] == ["daily_direction_without_leadership"]
     assert len(result.ranking) == len(kb.models)
     assert any(c.recommended is not None for c in result.would_change)
+
+
+def test_optional_answers_are_checked_with_their_field_path() -> None:
+    import pytest
+
+    from seamline.errors import SituationError
+
+    bad = {
+        **BASE,
+        "work": {**BASE["work"], "needed_within_weeks": 0, "service_units": {"kind": "seats", "count": 5}},
+        "team": {**BASE["team"], "lead_hours_per_week": 61},
+        "market": {"in_house": "us", "vendor": "mars"},
+    }
+    with pytest.raises(SituationError) as info:
+        parse_situation(bad)
+    fields = {p.where for p in info.value.problems}
+    assert fields == {
+        "work.needed_within_weeks",
+        "work.service_units.kind",
+        "team.lead_hours_per_week",
+        "market.vendor",
+    }
+    messages = " ".join(p.message for p in info.value.problems)
+    assert "from 1 to 104" in messages and "from 0 to 60" in messages and "eastern_europe" in messages
+    with pytest.raises(SituationError) as half:
+        parse_situation({**BASE, "market": {"in_house": "us"}})
+    assert [p.where for p in half.value.problems] == ["market.vendor"]
+
+
+def test_an_optional_answer_left_out_is_none_and_matches_no_threshold(kb: Any) -> None:
+    s = situation()
+    assert s.flat()["work.needed_within_weeks"] is None and s.flat()["team.can_hire"] is None
+    assert advise(s, kb).hire_path is None
