@@ -6,9 +6,10 @@ bonuses, the penalty, the viable share) are knowledge-base parameters in ``rules
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from seamline import conditions
 from seamline.advisor import gates
 from seamline.advisor.result import (
     Contradiction,
@@ -22,7 +23,7 @@ from seamline.advisor.result import (
     WeightUsed,
 )
 from seamline.advisor.scoring import criteria_score, derive_weights, normalised, profile_for
-from seamline.knowledge import KnowledgeBase, load_knowledge
+from seamline.knowledge import KnowledgeBase, Mistake, load_knowledge
 from seamline.situation import Situation
 
 SCORE_DIGITS = 4  # presentation precision; ties are decided on the rounded scores
@@ -139,57 +140,40 @@ def _warnings(
     """The mistakes that hold, each saying whether the answers walk into it or the recommended model carries
     it; plus the leadership-hours check for augmentation."""
     fired = list(gates.mistakes(kb, answers))
+    out = [_warning(m, m.text, m.source, conditions.fields(m.when), kb, answers, recommended) for m in fired]
+    hours = kb.rules.leadership_hours
     lead = _leadership_shortfall(situation, kb, recommended)
-    out = []
-    for m in fired:
-        out.append(_warning(m.id, m.title, m.text, m.source, m.models, m.when, kb, answers, recommended))
-    if lead is not None and not any(m.id == "augmentation_without_leadership" for m in fired):
-        rule = next((m for m in kb.rules.mistakes if m.id == "augmentation_without_leadership"), None)
-        title = rule.title if rule else "Buying augmentation without leadership capacity"
-        models = rule.models if rule else ["staff_augmentation"]
-        hours = kb.rules.leadership_hours
-        assert hours is not None
-        out.append(
-            _warning(
-                rule.id if rule else hours.id,
-                title,
-                lead,
-                hours.source,
-                models,
-                None,
-                kb,
-                answers,
-                recommended,
-            )
-        )
+    if hours is not None and lead is not None and all(m.id != hours.mistake for m in fired):
+        rule = next(m for m in kb.rules.mistakes if m.id == hours.mistake)
+        read = ("team.lead_hours_per_week", "team.technical_leadership", "work.engineers")
+        out.append(_warning(rule, lead, hours.source, read, kb, answers, recommended))
     return out
 
 
 def _warning(
-    wid: str,
-    title: str,
+    mistake: Mistake,
     text: str,
     source: str,
-    models: list[str],
-    when: Mapping[str, Any] | None,
+    fields: Iterable[str],
     kb: KnowledgeBase,
     answers: Mapping[str, Any],
     recommended: str | None,
 ) -> Warning:
-    from seamline import conditions
-
+    """The warning for ``mistake``: a risk of the recommended model when that model carries it, else about
+    the answers (``fields``) that walk into it."""
+    models = mistake.models
     if recommended is not None and recommended in models:
         name = kb.models[recommended].name
         return Warning(
-            id=wid,
-            title=title,
+            id=mistake.id,
+            title=mistake.title,
             text=text,
             source=source,
             kind="model_risk",
             models=tuple(models),
             comment=f"The recommended model, {name}, carries this risk: plan the protections against it.",
         )
-    asked = [f for f in dict.fromkeys(conditions.fields(when)) if f in kb.questions]
+    asked = [f for f in dict.fromkeys(fields) if f in kb.questions]
     stated = [f for f in asked if f.startswith(("preferences.", "work.needed"))] or asked
     labels = "; ".join(f"{kb.questions[f].label} {_answer(kb, f, answers.get(f))}" for f in stated)
     said = (
@@ -200,8 +184,8 @@ def _warning(
     else:
         comment = f"{said}."
     return Warning(
-        id=wid,
-        title=title,
+        id=mistake.id,
+        title=mistake.title,
         text=text,
         source=source,
         kind="preference",
@@ -246,8 +230,6 @@ def _hire_path(
     situation: Situation, kb: KnowledgeBase, answers: Mapping[str, Any], recommended: str | None
 ) -> HirePath | None:
     """Augmentation now and permanent hires as soon as they can start, dated from the cost parameters."""
-    from seamline import conditions
-
     rule = kb.rules.hire_to_replace
     if rule is None or recommended != "staff_augmentation" or not conditions.holds(rule.when, answers):
         return None

@@ -126,6 +126,7 @@ class LeadershipHours(Entry):
     """The leadership time each augmented engineer takes, checked against ``team.lead_hours_per_week``."""
 
     id: str
+    mistake: str  # the mistake it is raised as (title and the models that carry it)
     per_engineer_low: float = Field(ge=0)
     per_engineer_high: float = Field(ge=0)
     text: str
@@ -220,6 +221,9 @@ def check_rules(
         check_models([ml.described_as, ml.actually], f"mislabels.{ml.id}")
     for mistake in rules.mistakes:
         check_models(mistake.models, f"mistakes.{mistake.id}.models")
+    hours = rules.leadership_hours
+    if hours is not None and hours.mistake not in {m.id for m in rules.mistakes}:
+        problems.append(Problem(f"{where}: leadership_hours.mistake", f"unknown mistake {hours.mistake!r}"))
     for remedy in rules.remedies:
         if remedy.field not in FIELDS:
             problems.append(
