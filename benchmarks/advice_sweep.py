@@ -18,7 +18,7 @@ from typing import Any
 
 from seamline.advisor import advise
 from seamline.knowledge import load_knowledge
-from seamline.situation import FIELDS, parse_situation
+from seamline.situation import FIELDS, nest_answers, parse_situation
 
 DURATIONS = (2, 4, 9, 12, 24, 36)
 BASE = (
@@ -60,14 +60,7 @@ def grid(optional: bool) -> list[dict[str, Any]]:
 
 
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": "sweep"}
-    for path, value in flat.items():
-        node = data
-        *parents, leaf = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return data
+    return {"name": "sweep", **nest_answers(flat)}
 
 
 def main() -> None:

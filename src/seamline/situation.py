@@ -104,6 +104,21 @@ class Situation(_Frozen):
         return Situation.model_validate(data)
 
 
+def nest_answers(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"work.scope": "evolving"}`` to ``{"work": {"scope": "evolving"}}``; answers that are ``None`` are
+    left out."""
+    data: dict[str, Any] = {}
+    for path, value in flat.items():
+        if value is None:
+            continue
+        node = data
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return data
+
+
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
     for key, value in data.items():
         path = f"{prefix}{key}"

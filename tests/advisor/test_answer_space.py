@@ -15,7 +15,7 @@ import pytest
 
 from seamline.advisor import advise
 from seamline.knowledge import load_knowledge
-from seamline.situation import FIELDS, parse_situation
+from seamline.situation import FIELDS, nest_answers, parse_situation
 
 KB = load_knowledge()
 CHOICES: dict[str, tuple[Any, ...]] = {
@@ -32,16 +32,7 @@ CHOICES["team.lead_hours_per_week"] = (None, 4, 30)
 
 
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": "sweep"}
-    for path, value in flat.items():
-        if value is None:
-            continue
-        node = data
-        *parents, leaf = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return data
+    return {"name": "sweep", **nest_answers(flat)}
 
 
 def sample(n: int, seed: int, **fixed: Any) -> list[dict[str, Any]]:

@@ -230,9 +230,9 @@ def interview(
         value = _ask(q, kb)
         if value is not None:
             answers[q.field] = value
-    data = _nest(answers)
-    from seamline.situation import parse_situation
+    from seamline.situation import nest_answers, parse_situation
 
+    data = nest_answers(answers)
     situation = parse_situation(data, "interview", kb.criterion_ids)
     _write_yaml(out, data)
     err_console.print(f"wrote {out}")
@@ -312,17 +312,6 @@ def _read_line(prompt: str) -> str:
         raise InputFileError(
             "interview: input ended before every question was answered; nothing was written"
         ) from None
-
-
-def _nest(flat: dict[str, Any]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for path, value in flat.items():
-        node = data
-        *parents, leaf = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return data
 
 
 def _write_yaml(path: Path, data: dict[str, Any]) -> None:
