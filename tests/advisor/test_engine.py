@@ -144,3 +144,18 @@ def test_an_optional_answer_left_out_is_none_and_matches_no_threshold(kb: Any) -
     s = situation()
     assert s.flat()["work.needed_within_weeks"] is None and s.flat()["team.can_hire"] is None
     assert advise(s, kb).hire_path is None
+
+
+def test_the_hire_path_is_dated_from_the_cost_parameters_with_overrides(kb: Any) -> None:
+    from pathlib import Path
+
+    from seamline.yamlio import read_data_file
+
+    data = read_data_file(Path(__file__).parents[2] / "examples" / "core_platform_needed_now.yaml")
+    default = advise(parse_situation(data), kb).hire_path
+    slower = advise(
+        parse_situation({**data, "costs": {"parameters": {"hiring_lead_days": 91}}}), kb
+    ).hire_path
+    assert default is not None and slower is not None
+    assert slower.steps[2].week == 13 and slower.steps[2].source == "user"
+    assert slower.augmentation_ends_week == default.augmentation_ends_week + 13 - default.steps[2].week

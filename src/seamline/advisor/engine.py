@@ -20,6 +20,7 @@ from seamline.advisor.result import (
     Recommendation,
     Verdict,
     Warning,
+    WarningKind,
     WeightUsed,
 )
 from seamline.advisor.scoring import criteria_score, derive_weights, normalised, profile_for
@@ -163,32 +164,29 @@ def _warning(
     the answers (``fields``) that walk into it."""
     models = mistake.models
     if recommended is not None and recommended in models:
+        kind: WarningKind = "model_risk"
         name = kb.models[recommended].name
-        return Warning(
-            id=mistake.id,
-            title=mistake.title,
-            text=text,
-            source=source,
-            kind="model_risk",
-            models=tuple(models),
-            comment=f"The recommended model, {name}, carries this risk: plan the protections against it.",
-        )
-    asked = [f for f in dict.fromkeys(fields) if f in kb.questions]
-    stated = [f for f in asked if f.startswith(("preferences.", "work.needed"))] or asked
-    labels = "; ".join(f"{kb.questions[f].label} {_answer(kb, f, answers.get(f))}" for f in stated)
-    said = (
-        f"Your answers ({labels}) walk into this mistake" if labels else "Your answers walk into this mistake"
-    )
-    if recommended is not None:
-        comment = f"{said}; the recommended model, {kb.models[recommended].name}, does not carry it as such."
+        comment = f"The recommended model, {name}, carries this risk: plan the protections against it."
     else:
-        comment = f"{said}."
+        kind = "preference"
+        asked = [f for f in dict.fromkeys(fields) if f in kb.questions]
+        stated = [f for f in asked if f.startswith(("preferences.", "work.needed"))] or asked
+        labels = "; ".join(f"{kb.questions[f].label} {_answer(kb, f, answers.get(f))}" for f in stated)
+        comment = (
+            f"Your answers ({labels}) walk into this mistake"
+            if labels
+            else "Your answers walk into this mistake"
+        )
+        if recommended is not None:
+            comment += f"; the recommended model, {kb.models[recommended].name}, does not carry it as such."
+        else:
+            comment += "."
     return Warning(
         id=mistake.id,
         title=mistake.title,
         text=text,
         source=source,
-        kind="preference",
+        kind=kind,
         models=tuple(models),
         comment=comment,
     )
@@ -233,19 +231,13 @@ def _hire_path(
     rule = kb.rules.hire_to_replace
     if rule is None or recommended != "staff_augmentation" or not conditions.holds(rule.when, answers):
         return None
-    from seamline.cost.parameters import load_cost_knowledge
+    from seamline.cost.plan import build_plan
 
-    ck = load_cost_knowledge(kb.root)
-    user = situation.costs.parameters if situation.costs is not None else {}
+    plan = build_plan(situation, knowledge=kb.root)  # the cited defaults with the user's overrides applied
 
     def likely(pid: str) -> tuple[float, str]:
-        raw = user.get(pid)
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
-            return float(raw), "user"
-        if isinstance(raw, Mapping) and isinstance(raw.get("likely"), int | float):
-            return float(raw["likely"]), "user"
-        param = ck.parameters[pid]
-        return param.as_range.likely, param.source
+        value = plan.input(pid)
+        return value.likely, "user" if value.override else value.source
 
     onboard, onboard_src = likely("outstaffing_onboarding_weeks")
     hire_days, hire_src = likely("hiring_lead_days")
