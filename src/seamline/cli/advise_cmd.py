@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from seamline.cli.app import app, console, err_console
+from seamline.cli.app import app, console, err_console, plain, print_json
 from seamline.cli.knowledge_cmd import KnowledgeDir
 from seamline.errors import InputFileError, UndeterminedError
 
@@ -42,7 +41,7 @@ def advise(
     situation = load_situation(file, kb.criterion_ids)
     result = run_advise(situation, kb)
     if as_json:
-        console.print_json(json.dumps(result.to_json()))
+        print_json(result.to_json())
     else:
         print_recommendation(result, kb, all_reasons=all_reasons)
     if result.recommended is None:
@@ -57,30 +56,35 @@ def _undetermined_message(result: Recommendation, file: Path) -> str:
 
 
 def print_recommendation(result: Recommendation, kb: KnowledgeBase, *, all_reasons: bool = False) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     top = result.ranking[0]
     if result.recommended:
         lead = f", {result.margin:.2f} ahead of the runner-up" if result.margin is not None else ""
         console.print(
-            f"[bold]{escape(result.situation_name)}[/]: recommended [bold green]{top.name}[/] "
+            f"[bold]{plain(result.situation_name)}[/]: recommended [bold green]{plain(top.name)}[/] "
             f"(score {top.score:.2f}{lead})"
         )
     else:
         console.print(
-            f"[bold]{escape(result.situation_name)}[/]: [bold red]undetermined[/] — "
+            f"[bold]{plain(result.situation_name)}[/]: [bold red]undetermined[/] — "
             "no model can be recommended"
         )
     if result.ties:
-        console.print(f"tied at the top: {', '.join(result.ties)}")
+        console.print(f"tied at the top: {', '.join(result.ties)}", markup=False)
 
     table = Table(title="Ranking", title_justify="left", show_edge=False)
     for col in ("#", "model", "score", "verdict", "pricing"):
         table.add_column(col, justify="right" if col in ("#", "score") else "left")
     for i, r in enumerate(result.ranking, 1):
         style = VERDICT_STYLE[r.verdict]
-        table.add_row(str(i), r.name, f"{r.score:.2f}", f"[{style}]{r.verdict}[/]", r.pricing_variant or "")
+        table.add_row(
+            str(i),
+            plain(r.name),
+            f"{r.score:.2f}",
+            f"[{style}]{plain(r.verdict)}[/]",
+            plain(r.pricing_variant or ""),
+        )
     console.print(table)
     console.print(
         "Scores: 0-1 weighted fit plus rule bonuses. Order: verdict first, then score, so a not-advised "
@@ -89,7 +93,7 @@ def print_recommendation(result: Recommendation, kb: KnowledgeBase, *, all_reaso
     )
     if result.hire_path is not None:
         path = result.hire_path
-        console.print(f"\n[bold]Hire-to-replace path[/] ({path.now} now, {path.then} after)")
+        console.print(f"\n[bold]Hire-to-replace path[/] ({plain(path.now)} now, {plain(path.then)} after)")
         console.print(f"  {path.text} [{path.source}]", markup=False)
         for step in path.steps:
             console.print(f"  week {step.week:>4g}: {step.text} [{step.source}]", markup=False)
@@ -97,7 +101,7 @@ def print_recommendation(result: Recommendation, kb: KnowledgeBase, *, all_reaso
     shown = result.ranking if all_reasons else result.ranking[:1]
     cited: set[str] = set()
     for r in shown:
-        console.print(f"\n[bold]Why {r.name} is {r.verdict.replace('_', ' ')}[/]")
+        console.print(f"\n[bold]Why {plain(r.name)} is {plain(r.verdict.replace('_', ' '))}[/]")
         for reason in r.reasons:
             cited.add(reason.source)
             console.print(
@@ -166,7 +170,7 @@ def models(
             },
             "sources": {s.id: s.model_dump(exclude_none=True) for s in kb.sources.values()},
         }
-        console.print_json(json.dumps(data))
+        print_json(data)
         return
     number = {sid: i for i, sid in enumerate(kb.sources, 1)}
     rows: list[tuple[str, Any]] = [
@@ -179,22 +183,22 @@ def models(
 
     def cell(cited: Any) -> str:
         value = f"{cited.value:g}" if isinstance(cited.value, float) else str(cited.value)
-        return f"{value} \\[{number[cited.source]}]"
+        return f"{plain(value)} \\[{number[cited.source]}]"
 
     console.print("Engagement models by criterion: 1 low .. 5 high, (min) = lower is better, \\[n] = source")
     if console.width >= WIDE_TABLE:
         table = Table(show_edge=False)
         table.add_column("criterion", no_wrap=True)
         for m in kb.models.values():
-            table.add_column(m.short_name, justify="center", no_wrap=True)
+            table.add_column(plain(m.short_name), justify="center", no_wrap=True)
         for label, get in rows:
-            table.add_row(label, *(cell(get(m)) for m in kb.models.values()))
+            table.add_row(plain(label), *(cell(get(m)) for m in kb.models.values()))
         console.print(table)
     else:  # a narrow terminal: one block per model, nothing truncated
         for m in kb.models.values():
-            console.print(f"\n[bold]{m.name}[/] ({m.short_name})")
+            console.print(f"\n[bold]{plain(m.name)}[/] ({plain(m.short_name)})")
             for label, get in rows:
-                console.print(f"  {label:<28} {cell(get(m))}")
+                console.print(f"  {plain(f'{label:<28}')} {cell(get(m))}")
     console.print("Sources")
     for sid, n in number.items():
         src = kb.sources[sid]
@@ -235,12 +239,12 @@ def interview(
     data = nest_answers(answers)
     situation = parse_situation(data, "interview", kb.criterion_ids)
     _write_yaml(out, data)
-    err_console.print(f"wrote {out}")
+    err_console.print(f"wrote {out}", markup=False)
     from seamline.advisor import advise as run_advise
 
     result = run_advise(situation, kb)
     if as_json:
-        console.print_json(json.dumps(result.to_json()))
+        print_json(result.to_json())
     else:
         print_recommendation(result, kb)
     if result.recommended is None:
@@ -272,7 +276,7 @@ def _ask(q: Any, kb: KnowledgeBase) -> Any:
     typ = FIELDS[q.field][0]
     optional = is_optional(q.field) and q.field not in ("work.service_units.count", "market.vendor")
     src = kb.sources[q.source]
-    err_console.print(f"\n[bold]{q.label}[/]")
+    err_console.print(f"\n[bold]{plain(q.label)}[/]")
     err_console.print(f"  {q.help} [{src.publisher}]", style="dim", markup=False)
     for i, opt in enumerate(q.options, 1):
         err_console.print(f"  {i}. {opt.label}", markup=False)
@@ -288,7 +292,7 @@ def _ask(q: Any, kb: KnowledgeBase) -> Any:
             lo, hi = int_bounds(q.field)
             if raw.isdigit() and lo <= int(raw) <= hi:
                 return int(raw)
-            err_console.print(f"  expected a whole number from {lo} to {hi}")
+            err_console.print(f"  expected a whole number from {lo} to {hi}", markup=False)
         elif q.options:
             for i, opt in enumerate(q.options, 1):
                 if raw == str(i) or raw.lower() == str(opt.value).lower():
@@ -296,7 +300,7 @@ def _ask(q: Any, kb: KnowledgeBase) -> Any:
             values = ", ".join(str(o.value).lower() for o in q.options)
             if typ == "bool":
                 values = "yes, no, y, n, " + values
-            err_console.print(f"  expected 1-{len(q.options)} or one of: {values}")
+            err_console.print(f"  expected 1-{len(q.options)} or one of: {values}", markup=False)
         elif raw:
             return raw
         else:

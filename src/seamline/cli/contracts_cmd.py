@@ -3,7 +3,6 @@ lacks, and how well both are measured."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from seamline.cli.app import app, console, err_console
+from seamline.cli.app import app, console, err_console, plain, print_json
 
 KnowledgeDir = Annotated[
     Path | None,
@@ -44,59 +43,62 @@ def check(
 
     report = check_contract(file, claimed=claimed, knowledge=knowledge)
     if as_json:
-        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        print_json(report.to_json())
         return
     _print_report(report.to_json(), show_all)
 
 
 def _print_report(r: dict[str, Any], show_all: bool) -> None:
-    from rich.markup import escape
-
     from seamline.contracts.catalogue import DIMENSION_NAMES
 
     det = r["detected"]
-    console.print(f"[bold]{escape(r['title'] or r['path'] or '')}[/]")
+    console.print(f"[bold]{plain(r['title'] or r['path'] or '')}[/]")
     console.print(
         f"document type:  {det['document_type'].replace('_', ' ')} "
-        f"(confidence {det['document_type_confidence']:.2f})"
+        f"(confidence {det['document_type_confidence']:.2f})",
+        markup=False,
     )
     parties = det.get("parties") or {}
     if parties.get("buyer") or parties.get("supplier"):
         console.print(
-            f"parties:        buyer {escape(', '.join(parties.get('buyer', [])[:4]) or '?')}; "
-            f"supplier {escape(', '.join(parties.get('supplier', [])[:4]) or '?')}"
+            f"parties:        buyer {', '.join(parties.get('buyer', [])[:4]) or '?'}; "
+            f"supplier {', '.join(parties.get('supplier', [])[:4]) or '?'}",
+            markup=False,
         )
     claimed = r["claimed"] or "(none stated)"
     source = f" (from the {r['claimed_from']})" if r["claimed_from"] else ""
-    console.print(f"claimed model:  {claimed}{source}")
+    console.print(f"claimed model:  {claimed}{source}", markup=False)
     if det["model"]:
-        console.print(f"detected model: [bold]{det['model']}[/] (confidence {det['confidence']:.2f})")
+        console.print(f"detected model: [bold]{plain(det['model'])}[/] (confidence {det['confidence']:.2f})")
     else:
         console.print("detected model: none")
-    console.print(f"                {escape(det['reason'])}", markup=True)
+    console.print(f"                {det['reason']}", markup=False)
     if det["alternatives"]:
         console.print("models, ranked:")
         for alt in det["alternatives"]:
             bar = "█" * round(alt["score"] * 20)
-            console.print(f"  {alt['model']:20s} {alt['score']:5.2f} {bar}")
+            console.print(f"  {alt['model']:20s} {alt['score']:5.2f} {bar}", markup=False)
     for ev in det["evidence"]:
         dim = DIMENSION_NAMES.get(ev.get("dimension", ""), ev.get("dimension", "")).lower()
-        console.print(f"  [dim]@{ev['start']}-{ev['end']} {dim}:[/] {escape(_short(ev['text']))}")
+        console.print(f"  [dim]@{ev['start']}-{ev['end']} {plain(dim)}:[/] {plain(_short(ev['text']))}")
     if r["mislabel"]:
-        console.print(f"[bold red]mislabel[/] {r['mislabel']['pattern']}: {escape(r['mislabel']['text'])}")
+        mislabel = r["mislabel"]
+        console.print(f"[bold red]mislabel[/] {plain(mislabel['pattern'])}: {plain(mislabel['text'])}")
     console.print("findings:")
     for f in r["findings"]:
         if not show_all and not f["required_for_detected_model"] and f["status"] == "missing":
             continue
         need = " [bold](required)[/]" if f["required_for_detected_model"] else ""
-        cuad = f" [dim]CUAD: {f['cuad']}[/]" if f["cuad"] else ""
-        console.print(f"  {_MARK[f['status']]:>8} {f['item']}{need}{cuad}")
+        cuad = f" [dim]CUAD: {plain(f['cuad'])}[/]" if f["cuad"] else ""
+        console.print(f"  {_MARK[f['status']]:>8} {plain(f['item'])}{need}{cuad}")
         for ev in f["evidence"][:1]:
-            console.print(f"           [dim]@{ev['start']}-{ev['end']}[/] {escape(_short(ev['text']))}")
+            console.print(f"           [dim]@{ev['start']}-{ev['end']}[/] {plain(_short(ev['text']))}")
         if f["status"] != "present" and f["required_for_detected_model"] and f["note"]:
             console.print(f"           {f['note']}", markup=False)
     if r["missing_for_detected_model"]:
-        console.print(f"lacking for {det['model']}: {', '.join(r['missing_for_detected_model'])}")
+        console.print(
+            f"lacking for {det['model']}: {', '.join(r['missing_for_detected_model'])}", markup=False
+        )
 
 
 @contextmanager
@@ -145,7 +147,8 @@ def scan(
         summary = scan_folder(directory, out, workers=workers, claimed=claimed, on_progress=tick)
     console.print(
         f"{summary.checked} checked, {summary.errors} errors, {summary.skipped} already in {out}; "
-        f"results in {out}"
+        f"results in {out}",
+        markup=False,
     )
 
 
@@ -168,15 +171,19 @@ def eval_contracts(
             directory, include_training=include_training, workers=workers, on_progress=tick
         )
     if as_json:
-        print(json.dumps(result, indent=2))
+        print_json(result)
         return
     console.print(
         f"{result['documents']} contracts ({result['skipped_training']} training contracts left out), "
-        f"{result['workers']} worker(s)"
+        f"{result['workers']} worker(s)",
+        markup=False,
     )
     console.print(f"{'category':32s} {'prec':>6s} {'recall':>6s} {'F1':>6s} {'support':>7s}")
     for name, c in result["categories"].items():
-        console.print(f"{name:32s} {c['precision']:6.3f} {c['recall']:6.3f} {c['f1']:6.3f} {c['support']:7d}")
+        console.print(
+            f"{name:32s} {c['precision']:6.3f} {c['recall']:6.3f} {c['f1']:6.3f} {c['support']:7d}",
+            markup=False,
+        )
     console.print(f"macro-F1: {result['macro_f1']:.3f}")
     console.print(
         f"throughput: {result['docs_per_second']:.1f} contracts/second (whole pipeline, .txt to findings)"
@@ -198,7 +205,7 @@ def eval_engagements(
     with _progress("evaluating") as tick:
         result = evaluate_engagements(directory, workers=workers, on_progress=tick)
     if as_json:
-        print(json.dumps(result, indent=2))
+        print_json(result)
         return
 
     def pct(value: float | None) -> str:
@@ -218,9 +225,10 @@ def eval_engagements(
     for name, row in result["per_source"].items():
         console.print(
             f"{name:16s} {row['documents']:5d} {pct(row['accuracy']):>9s} "
-            f"{pct(row['precision_committed']):>9s} {pct(row['false_engagement_rate']):>10s}"
+            f"{pct(row['precision_committed']):>9s} {pct(row['false_engagement_rate']):>10s}",
+            markup=False,
         )
     console.print("confusion (label -> detected):")
     for label, row in result["confusion"].items():
-        console.print(f"  {label:20s} " + ", ".join(f"{k} {v}" for k, v in row.items()))
+        console.print(f"  {label:20s} " + ", ".join(f"{k} {v}" for k, v in row.items()), markup=False)
     console.print(f"throughput: {result['docs_per_second']:.1f} documents/second (whole check pipeline)")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from seamline.cli.app import app, console, err_console
+from seamline.cli.app import app, console, err_console, make_console, plain, print_json
 
 if TYPE_CHECKING:
     from seamline.cost.overrides import CostOverrides
@@ -108,7 +107,7 @@ def cost(
         out = result.to_json()
         for mid, m in out["models"].items():
             m["verdict"] = verdicts.get(mid)
-        console.print_json(json.dumps(out))
+        print_json(out)
     else:
         _print_cost(result, situation.name, verdicts)
     if chart is not None:
@@ -173,12 +172,10 @@ def _money(v: float | None) -> str:
 
 def _print_wide(renderable: Any) -> None:
     """Print a table at least TABLE_WIDTH wide, so no figure is cut short in a pipe or a narrow terminal."""
-    from rich.console import Console
-
     if console.width >= TABLE_WIDTH:
         console.print(renderable)
         return
-    wide = Console(file=console.file, width=TABLE_WIDTH, highlight=False, no_color=console.no_color)
+    wide = make_console(file=console.file, width=TABLE_WIDTH, no_color=console.no_color)
     wide.print(renderable)
 
 
@@ -188,7 +185,7 @@ def _print_cost(result: CostComparison, name: str, verdicts: dict[str, str]) -> 
     from seamline.cost.components import COMPONENTS
 
     console.print(
-        f"[bold]{name}[/]: cost over {result.horizon_months} months, {result.engineers} engineer(s), "
+        f"[bold]{plain(name)}[/]: cost over {result.horizon_months} months, {result.engineers} engineer(s), "
         f"{result.trials:,} trials, seed {result.seed}"
     )
     mk = result.markets
@@ -201,11 +198,11 @@ def _print_cost(result: CostComparison, name: str, verdicts: dict[str, str]) -> 
     for m in sorted(result.models.values(), key=lambda m: m.mean):
         verdict = verdicts.get(m.model_id)
         table.add_row(
-            m.short_name,
-            f"[{VERDICT_STYLE.get(verdict or '', '')}]{_verdict(verdict)}[/]"
+            plain(m.short_name),
+            f"[{VERDICT_STYLE.get(verdict or '', '')}]{plain(_verdict(verdict))}[/]"
             if VERDICT_STYLE.get(verdict or "")
-            else _verdict(verdict),
-            SHAPES.get(m.shape, m.shape),
+            else plain(_verdict(verdict)),
+            plain(SHAPES.get(m.shape, m.shape)),
             _money(m.mean),
             _money(m.p10),
             _money(m.p90),
@@ -219,12 +216,12 @@ def _print_cost(result: CostComparison, name: str, verdicts: dict[str, str]) -> 
     console.print(cheapest_sentence(result, verdicts), markup=False)
     console.print(
         "[dim]pricing: "
-        + "; ".join(f"{m.short_name} = {m.variant_name}" for m in result.models.values())
+        + "; ".join(f"{plain(m.short_name)} = {plain(m.variant_name)}" for m in result.models.values())
         + "[/]"
     )
     if result.service_units:
         u = result.service_units
-        console.print(f"[dim]managed services priced per unit: {u['count']:,} {u['kind']}[/]")
+        console.print(f"[dim]managed services priced per unit: {u['count']:,} {plain(u['kind'])}[/]")
     console.print(
         "[dim]verdict: the advice for this situation (seamline advise); cash: money paid (fees or salaries, "
         "hiring, ramp-up, coordination and leadership time, change requests); opport.: capacity missing or "
@@ -236,11 +233,12 @@ def _print_cost(result: CostComparison, name: str, verdicts: dict[str, str]) -> 
     comp = Table(title="mean cost by component", show_edge=False, pad_edge=False, box=None)
     comp.add_column("component", no_wrap=True)
     for m in models:
-        comp.add_column(m.short_name, justify="right", no_wrap=True)
+        comp.add_column(plain(m.short_name), justify="right", no_wrap=True)
     for c in COMPONENTS:
         if any(m.components[c] for m in models):
             comp.add_row(
-                c.replace("_", " "), *(_money(m.components[c]) if m.components[c] else "-" for m in models)
+                plain(c.replace("_", " ")),
+                *(_money(m.components[c]) if m.components[c] else "-" for m in models),
             )
     console.print(comp)
     console.print("[bold]what moves the total most[/] (each input from low to high, others at likely):")
@@ -283,7 +281,7 @@ def seams(
         links = tuple((link.from_role, link.to) for link in template.coordination)
         seams_chart(seam_map, chart, template.role_ids, links)
     if as_json:
-        console.print_json(json.dumps(seam_map.to_json()))
+        print_json(seam_map.to_json())
     else:
         _print_seams(seam_map, template.name)
     if chart is not None:
@@ -293,15 +291,15 @@ def seams(
 def _print_seams(seam_map: SeamMap, template_name: str) -> None:
     console.print(
         f"[bold]Organisational seams[/] for {seam_map.engineers} engineer(s), roles of "
-        f"{template_name.lower()}; a seam is a coordination link that crosses the company boundary."
+        f"{plain(template_name.lower())}; a seam is a coordination link that crosses the company boundary."
     )
     for mid, m in seam_map.models.items():
         h = seam_map.hours[mid]
         source = "your placement" if m.user_placement else m.placement_source
         console.print(
-            f"\n[bold]{mid}[/]: {len(m.seams)} seam(s); in-house hours/week {h.total.likely:.1f} "
+            f"\n[bold]{plain(mid)}[/]: {len(m.seams)} seam(s); in-house hours/week {h.total.likely:.1f} "
             f"({h.total.low:.1f}-{h.total.high:.1f}: management {h.management.likely:.1f}, "
-            f"seams {h.coordination.likely:.1f})  [dim]placement: {source}[/]"
+            f"seams {h.coordination.likely:.1f})  [dim]placement: {plain(source)}[/]"
         )
         width = max((len(r) for r in (*m.roles_in_house, *m.roles_vendor)), default=10)
         rows = max(len(m.roles_in_house), len(m.roles_vendor))
@@ -312,10 +310,10 @@ def _print_seams(seam_map: SeamMap, template_name: str) -> None:
             console.print(f"  {left:<{width}}  |  {right}", markup=False)
         if m.roles_missing:
             console.print(
-                f"  [dim]not in your team, so not drawn in-house: {', '.join(m.roles_missing)}[/]",
+                f"  [dim]not in your team, so not drawn in-house: {plain(', '.join(m.roles_missing))}[/]",
             )
         for s in m.seams:
-            console.print(f"  [red]x[/] {s.from_role} -> {s.to_role}: {s.crosses}")
+            console.print(f"  [red]x[/] {plain(f'{s.from_role} -> {s.to_role}: {s.crosses}')}")
 
 
 def cheapest_sentence(result: CostComparison, verdicts: dict[str, str]) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from seamline.cli.app import app, console
+from seamline.cli.app import app, console, plain, print_json
 from seamline.errors import SeamlineError
 
 knowledge_app = typer.Typer(
@@ -48,9 +47,9 @@ def validate(knowledge: KnowledgeDir = None) -> None:
     }
     for extra_name, count in _extra_counts(kb):
         counts[extra_name] = count
-    console.print(f"knowledge base {kb.version} at {kb.root}: valid")
+    console.print(f"knowledge base {kb.version} at {kb.root}: valid", markup=False)
     for name, count in counts.items():
-        console.print(f"  {name}: {count}")
+        console.print(f"  {name}: {count}", markup=False)
 
 
 def _extra_counts(kb: Any) -> list[tuple[str, int]]:
@@ -78,9 +77,9 @@ def show(
     kind, entry = found
     data = entry.model_dump(mode="json", exclude_none=True)
     if as_json:
-        console.print_json(json.dumps({"kind": kind, **data}))
+        print_json({"kind": kind, **data})
         return
-    console.print(f"[bold]{entry_id}[/] ({kind})")
+    console.print(f"[bold]{plain(entry_id)}[/] ({plain(kind)})")
     _print_tree(data, 1)
     cited = sorted({sid for _, sid in _cited(data)})
     if cited:
@@ -102,15 +101,15 @@ def _print_tree(data: Any, depth: int) -> None:
     if isinstance(data, dict):
         for key, value in data.items():
             if isinstance(value, dict | list) and value:
-                console.print(f"{pad}{key}:")
+                console.print(f"{pad}{key}:", markup=False)
                 _print_tree(value, depth + 1)
             else:
-                console.print(f"{pad}{key}: {value}")
+                console.print(f"{pad}{key}: {value}", markup=False)
     elif isinstance(data, list):
         for item in data:
             if isinstance(item, dict):
                 first, *rest = item.items()
-                console.print(f"{pad}- {first[0]}: {first[1]}")
+                console.print(f"{pad}- {first[0]}: {first[1]}", markup=False)
                 _print_tree(dict(rest), depth + 1)
             else:
-                console.print(f"{pad}- {item}")
+                console.print(f"{pad}- {item}", markup=False)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from seamline.cli.app import app, console, err_console
+from seamline.cli.app import app, console, err_console, plain, print_json
 from seamline.cli.knowledge_cmd import KnowledgeDir
 from seamline.cli.vendors_cmd import check_chart_path
 from seamline.files import write_atomic
@@ -43,17 +42,17 @@ def portfolio(
         task = bar.add_task("planning workstreams", total=len(pf.workstreams))
 
         def step(name: str) -> None:
-            bar.update(task, advance=1, description=f"costing {name}")
+            bar.update(task, advance=1, description=f"costing {plain(name)}")
 
         plan = plan_portfolio(pf, kb, trials=trials, seed=seed, on_step=step)
     if chart is not None:
         write_atomic(chart, portfolio_chart(plan, chart.suffix.lower()))
     if as_json:
-        console.print_json(json.dumps(plan.to_json()))
+        print_json(plan.to_json())
         return
     print_plan(plan)
     if chart is not None:
-        console.print(f"chart written to {chart}")
+        console.print(f"chart written to {chart}", markup=False)
 
 
 def _money(value: float | None) -> str:
@@ -63,7 +62,7 @@ def _money(value: float | None) -> str:
 def print_plan(plan: PortfolioPlan) -> None:
     from rich.table import Table
 
-    console.print(f"[bold]{plan.name}[/] ({plan.stage}): {len(plan.workstreams)} workstreams")
+    console.print(f"[bold]{plain(plan.name)}[/] ({plain(plan.stage)}): {len(plan.workstreams)} workstreams")
     table = Table(show_edge=False)
     for col in ("workstream", "model", "engineers", "months", "expected cost", "seams"):
         table.add_column(col, justify="left" if col in ("workstream", "model") else "right")
@@ -74,8 +73,8 @@ def print_plan(plan: PortfolioPlan) -> None:
                 f"{w.name}: planned {w.planned}; the advisor recommends {w.recommended or 'nothing'}"
             )
         table.add_row(
-            w.name,
-            w.model or "[red]undetermined[/]",
+            plain(w.name),
+            plain(w.model) if w.model else "[red]undetermined[/]",
             str(w.engineers),
             str(w.duration_months),
             _money(w.cost.mean if w.cost else None),
@@ -89,7 +88,7 @@ def print_plan(plan: PortfolioPlan) -> None:
     for col in ("model", "workstreams", "engineers", "expected cost"):
         totals.add_column(col, justify="right" if col in ("engineers", "expected cost") else "left")
     for m in plan.by_model:
-        totals.add_row(m.model, ", ".join(m.workstreams), str(m.engineers), _money(m.cost_mean))
+        totals.add_row(plain(m.model), plain(", ".join(m.workstreams)), str(m.engineers), _money(m.cost_mean))
     totals.add_row("[bold]total[/]", "", str(plan.total_engineers), _money(plan.total_cost))
     console.print(totals)
     console.print("(costs: mean of the Monte Carlo totals over each workstream's duration)", style="dim")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from seamline.cli.app import app, console
+from seamline.cli.app import app, console, plain
 
 
 @app.command("serve")
@@ -39,8 +39,10 @@ def serve(
     settings = Settings.from_env(None, **overrides)
     web = create_app(settings)
     url_host = f"[{host}]" if ":" in host else host
-    console.print(f"seamline is running at [bold]http://{url_host}:{port}/[/]")
-    console.print(f"database: {web.state.store.engine.url.render_as_string(hide_password=True)}")
+    console.print(f"seamline is running at [bold]{plain(f'http://{url_host}:{port}/')}[/]")
+    console.print(
+        f"database: {web.state.store.engine.url.render_as_string(hide_password=True)}", markup=False
+    )
     console.print("press Ctrl+C to stop")
     uvicorn.run(web, host=host, port=port, log_level="warning")
 

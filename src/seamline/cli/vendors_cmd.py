@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from seamline.cli.app import app, console
+from seamline.cli.app import app, console, plain, print_json
 from seamline.cli.knowledge_cmd import KnowledgeDir
 from seamline.files import write_atomic
 
@@ -49,7 +48,7 @@ def score(
     vk = load_vendor_knowledge(knowledge)
     card = score_vendor(load_vendor(file, vk), model, vk)
     if as_json:
-        console.print_json(json.dumps(card.to_json()))
+        print_json(card.to_json())
         return
     print_scorecard(card)
 
@@ -57,14 +56,19 @@ def score(
 def print_scorecard(card: Scorecard) -> None:
     from rich.table import Table
 
-    target = f" for {card.model}" if card.model else ""
-    console.print(f"[bold]{card.vendor}[/]{target}: score [bold]{card.score:g}[/]/100")
+    target = f" for {plain(card.model)}" if card.model else ""
+    console.print(f"[bold]{plain(card.vendor)}[/]{target}: score [bold]{card.score:g}[/]/100")
     table = Table(show_edge=False)
     for col in ("question", "grade", "weight", "evidence"):
         table.add_column(col)
     for q in card.questions:
         style = GRADE_STYLE[q.grade]
-        table.add_row(q.question, f"[{style}]{q.grade}[/]", f"{q.weight:g}", "; ".join(q.evidence) or "-")
+        table.add_row(
+            plain(q.question),
+            f"[{style}]{plain(q.grade)}[/]",
+            f"{q.weight:g}",
+            plain("; ".join(q.evidence) or "-"),
+        )
     console.print(table)
     print_flags([card])
 
@@ -97,26 +101,26 @@ def compare(
     if chart is not None:
         write_atomic(chart, comparison_chart(result, chart.suffix.lower()))
     if as_json:
-        console.print_json(json.dumps(result.to_json()))
+        print_json(result.to_json())
         return
     print_comparison(result)
     if chart is not None:
-        console.print(f"chart written to {chart}")
+        console.print(f"chart written to {chart}", markup=False)
 
 
 def print_comparison(result: Comparison) -> None:
     from rich.table import Table
 
     cards = list(result.cards)
-    target = f" for {result.model}" if result.model else " (equal weights; --model to weigh by model)"
+    target = f" for {plain(result.model)}" if result.model else " (equal weights; --model to weigh by model)"
     console.print(f"[bold]Vendor comparison{target}[/]")
     table = Table(show_edge=False)
     table.add_column("question")
     for c in cards:
-        table.add_column(c.vendor)
+        table.add_column(plain(c.vendor))
     for i, q in enumerate(cards[0].questions):
-        cells = [f"[{GRADE_STYLE[c.questions[i].grade]}]{c.questions[i].grade}[/]" for c in cards]
-        table.add_row(f"{q.id.replace('_', ' ')} (x{q.weight:g})", *cells)
+        cells = [f"[{GRADE_STYLE[c.questions[i].grade]}]{plain(c.questions[i].grade)}[/]" for c in cards]
+        table.add_row(plain(f"{q.id.replace('_', ' ')} (x{q.weight:g})"), *cells)
     table.add_row("[bold]score /100[/]", *(f"[bold]{c.score:g}[/]" for c in cards))
     table.add_row(
         "offers the model",
@@ -125,5 +129,5 @@ def print_comparison(result: Comparison) -> None:
     table.add_row("red flags", *(str(len(c.red_flags)) for c in cards))
     console.print(table)
     ranking = result.ranking
-    console.print(f"best: [bold]{ranking[0].vendor}[/] ({ranking[0].score:g}/100)")
+    console.print(f"best: [bold]{plain(ranking[0].vendor)}[/] ({ranking[0].score:g}/100)")
     print_flags(ranking)
