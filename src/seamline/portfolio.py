@@ -22,7 +22,7 @@ from seamline import conditions
 from seamline.errors import InputFileError, KnowledgeError, Problem
 from seamline.knowledge import BUNDLED, MODEL_IDS, Entry, KnowledgeBase, load_file, load_knowledge
 from seamline.situation import FIELDS, Situation, parse_situation
-from seamline.yamlio import read_data_file
+from seamline.yamlio import brief, brief_key, check_data, read_data_file
 
 PORTFOLIO_KEYS = ("name", "stage", "defaults", "workstreams")
 DEFAULT_KEYS = ("work", "team", "preferences", "weights", "costs")
@@ -151,7 +151,7 @@ def _merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
 
 def _unknown(data: Mapping[str, Any], allowed: tuple[str, ...], where: str, what: str) -> list[Problem]:
     return [
-        Problem(f"{where}{key}", f"unknown {what} field; allowed: {', '.join(allowed)}")
+        Problem(f"{where}{brief_key(key)}", f"unknown {what} field; allowed: {', '.join(allowed)}")
         for key in data
         if key not in allowed
     ]
@@ -160,9 +160,12 @@ def _unknown(data: Mapping[str, Any], allowed: tuple[str, ...], where: str, what
 def parse_portfolio(data: Any, where: str, kb: KnowledgeBase | None = None) -> Portfolio:
     """Validate a portfolio; errors name the workstream, the field and what was expected."""
     kb = kb or load_knowledge()
+    check_data(data, where)
     if not isinstance(data, Mapping):
         raise InputFileError(f"{where}: expected a mapping with the fields {', '.join(PORTFOLIO_KEYS)}")
     problems = _unknown(data, PORTFOLIO_KEYS, "", "portfolio")
+    if data.get("name") is not None and not isinstance(data["name"], str):
+        problems.append(Problem("name", f"got {brief(data['name'])}; expected the portfolio's name as text"))
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, Mapping):
         problems.append(Problem("defaults", "expected a mapping of work, team, preferences, weights, costs"))
@@ -188,25 +191,36 @@ def parse_portfolio(data: Any, where: str, kb: KnowledgeBase | None = None) -> P
             problems.append(Problem(f"{at}.name", "required: a non-empty name"))
         elif name in seen:
             problems.append(
-                Problem(f"{at}.name", f"duplicate workstream name {name!r} (also workstreams[{seen[name]}])")
+                Problem(
+                    f"{at}.name", f"duplicate workstream name {brief(name)} (also workstreams[{seen[name]}])"
+                )
             )
         else:
             seen[name] = i
         model = ws.get("model")
         if model is not None and model not in MODEL_IDS:
-            problems.append(Problem(f"{at}.model", f"got {model!r}; expected one of: {', '.join(MODEL_IDS)}"))
+            problems.append(
+                Problem(f"{at}.model", f"got {brief(model)}; expected one of: {', '.join(MODEL_IDS)}")
+            )
+        vendor = ws.get("vendor")
+        if vendor is not None and not isinstance(vendor, str):
+            problems.append(
+                Problem(f"{at}.vendor", f"got {brief(vendor)}; expected the vendor's name as text")
+            )
     if problems:
         raise InputFileError(f"{where}: invalid portfolio", problems)
     workstreams = []
     for i, ws in enumerate(streams):
         raw = _merge(defaults, {k: v for k, v in ws.items() if k in DEFAULT_KEYS})
         raw |= {"name": ws["name"], "stage": data.get("stage")}
-        situation = parse_situation(raw, f"{where}: workstreams[{i}] ({ws['name']})", kb.criterion_ids)
+        situation = parse_situation(
+            raw, f"{where}: workstreams[{i}] ({brief_key(ws['name'])})", kb.criterion_ids
+        )
         vendor = ws.get("vendor")
         workstreams.append(
             Workstream(
                 name=ws["name"],
-                vendor=None if vendor is None else str(vendor),
+                vendor=vendor,
                 planned_model=ws.get("model"),
                 situation=situation,
             )

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from seamline.cost.overrides import CostOverrides
 from seamline.errors import Problem, SituationError
-from seamline.yamlio import read_data_file
+from seamline.yamlio import brief, brief_key, check_data, read_data_file
 
 Stage = Literal["pre_seed", "seed", "series_a_to_c", "scale_up", "enterprise"]
 WorkType = Literal["product_development", "it_function"]
@@ -30,8 +30,11 @@ MarketId = Literal[
 UnitKind = Literal["users", "devices", "endpoints", "servers", "tickets"]
 
 
+MAX_WEIGHT = 1000  # a sanity bound on a user's weight (the knowledge's own weights are single digits)
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ServiceUnits(_Frozen):
@@ -200,9 +203,12 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
 
 def _describe(err: Mapping[str, Any]) -> Problem:
     loc = tuple(err["loc"])
-    path = ".".join(str(p) for p in loc)
+    path = ".".join(brief_key(p) for p in loc)
     kind = err["type"]
     value = err.get("input")
+    if kind == "cost_override":  # seamline.cost.overrides names the key below the field
+        ctx = err.get("ctx") or {}
+        return Problem(f"{path}.{ctx.get('at', '')}", str(ctx.get("message", err["msg"])))
     if kind == "extra_forbidden":
         keys = ", ".join(_allowed_keys(loc))
         return Problem(path, f"unknown field; allowed here: {keys}")
@@ -213,10 +219,10 @@ def _describe(err: Mapping[str, Any]) -> Problem:
     if path in FIELDS:
         typ, allowed = FIELDS[path]
         if allowed is not None:
-            return Problem(path, f"got {value!r}; expected one of: {', '.join(map(_fmt, allowed))}")
+            return Problem(path, f"got {brief(value)}; expected one of: {', '.join(map(_fmt, allowed))}")
         if typ == "int":
             lo, hi = int_bounds(path)
-            return Problem(path, f"got {value!r}; expected a whole number from {lo} to {hi}")
+            return Problem(path, f"got {brief(value)}; expected a whole number from {lo} to {hi}")
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return Problem(path or "(top level)", f"expected a mapping of fields, got {type(value).__name__}")
     return Problem(path or "(top level)", str(err["msg"]))
@@ -231,8 +237,10 @@ def parse_situation(
 ) -> Situation:
     """Validate raw data into a :class:`Situation`; errors name each field and the allowed values.
 
-    ``criteria``: the criterion ids that ``weights`` may use (checked when given).
+    ``criteria``: the criterion ids that ``weights`` may use (checked when given). Values a file could not
+    hold (NaN, infinity, numbers beyond ±10^15, deep nesting, keys that are not text) are refused first.
     """
+    check_data(data, where)
     if not isinstance(data, Mapping):
         raise SituationError(
             f"{where}: expected a mapping with the fields {', '.join(Situation.model_fields)}",
@@ -252,12 +260,13 @@ def _check_weights(situation: Situation, where: str, criteria: tuple[str, ...] |
         return
     problems = []
     for key, value in situation.weights.items():
+        at = f"weights.{brief_key(key)}"
         if criteria is not None and key not in criteria:
-            problems.append(
-                Problem(f"weights.{key}", f"unknown criterion; expected one of: {', '.join(criteria)}")
-            )
+            problems.append(Problem(at, f"unknown criterion; expected one of: {', '.join(criteria)}"))
         elif value < 0:
-            problems.append(Problem(f"weights.{key}", f"got {value}; a weight must be zero or positive"))
+            problems.append(Problem(at, f"got {value:g}; a weight must be zero or positive"))
+        elif value > MAX_WEIGHT:
+            problems.append(Problem(at, f"got {value:g}; a weight must be at most {MAX_WEIGHT}"))
     if problems:
         raise SituationError(f"{where}: invalid weights", problems)
 

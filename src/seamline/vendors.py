@@ -15,12 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from seamline.errors import InputFileError, KnowledgeError, Problem
 from seamline.knowledge import BUNDLED, MODEL_IDS, Entry, load_file, load_knowledge
 from seamline.knowledge import Cited as CitedValue
-from seamline.yamlio import read_data_file
+from seamline.yamlio import brief, brief_key, check_data, read_data_file
 
 Grade = Literal["strong", "partial", "weak", "missing"]
 GRADES: tuple[Grade, ...] = ("strong", "partial", "weak", "missing")
@@ -121,13 +121,22 @@ def _load_cached(root_str: str) -> VendorKnowledge:
 
 
 # ------------------------------------------------------------------------------------ profiles
+MAX_RATE = 10**9  # a sanity bound on a vendor's rate (per hour or per engineer-month)
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Range(_Frozen):
-    low: float = Field(gt=0)
-    high: float = Field(gt=0)
+    low: float = Field(gt=0, le=MAX_RATE)
+    high: float = Field(gt=0, le=MAX_RATE)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.low > self.high:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}; expected low <= high")
+        return self
 
 
 class Rates(_Frozen):
@@ -162,6 +171,7 @@ class VendorProfile(_Frozen):
 def parse_vendor(data: Any, where: str, vk: VendorKnowledge | None = None) -> VendorProfile:
     """Validate a vendor profile; errors name the field and what was expected."""
     vk = vk or load_vendor_knowledge()
+    check_data(data, where)
     if not isinstance(data, Mapping):
         raise InputFileError(
             f"{where}: expected a mapping with the fields {', '.join(VendorProfile.model_fields)}"
@@ -171,25 +181,29 @@ def parse_vendor(data: Any, where: str, vk: VendorKnowledge | None = None) -> Ve
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            path = ".".join(brief_key(p) for p in err["loc"]) or "(top level)"
             if err["type"] == "extra_forbidden":
                 msg = "unknown field"
                 if len(err["loc"]) == 1:
                     msg += f"; allowed here: {', '.join(VendorProfile.model_fields)}"
             elif err["type"] == "missing":
                 msg = "required field is missing"
+            elif err["type"] == "value_error":
+                msg = str(err.get("ctx", {}).get("error", err["msg"]))
             else:
                 msg = str(err["msg"])
             problems.append(Problem(path, msg))
         raise InputFileError(f"{where}: invalid vendor profile", problems) from None
     qids = [q.id for q in vk.questions]
     problems = [
-        Problem(f"answers.{key}", f"unknown question; expected one of: {', '.join(qids)}")
+        Problem(f"answers.{brief_key(key)}", f"unknown question; expected one of: {', '.join(qids)}")
         for key in vendor.answers
         if key not in qids
     ]
     problems += [
-        Problem(f"models[{i}]", f"unknown engagement model {m!r}; expected one of: {', '.join(MODEL_IDS)}")
+        Problem(
+            f"models[{i}]", f"unknown engagement model {brief(m)}; expected one of: {', '.join(MODEL_IDS)}"
+        )
         for i, m in enumerate(vendor.models)
         if m not in MODEL_IDS
     ]

@@ -7,14 +7,16 @@ decision stores exactly what the results page draws and re-renders identically l
 from __future__ import annotations
 
 import json
+import math
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any
 
-from seamline.errors import Problem, SituationError
+from seamline.errors import Problem, SeamlineError, SituationError
 from seamline.situation import FIELDS, Situation, int_bounds, is_optional, parse_situation
+from seamline.yamlio import brief
 
 if TYPE_CHECKING:
     from seamline.knowledge import KnowledgeBase
@@ -29,6 +31,34 @@ GROUPS = (
 )
 # optional answers that come as a pair: one without the other is refused, naming the missing one
 PAIRS = (("work.service_units.kind", "work.service_units.count"), ("market.in_house", "market.vendor"))
+
+
+class NonFiniteResult(SeamlineError):
+    """A computed figure came out NaN or infinite: refused (422) rather than answered or saved."""
+
+    status = 422
+
+
+def require_finite(data: Any, what: str) -> Any:
+    """``data`` unchanged when every number in it is finite; else a :class:`NonFiniteResult` naming the path.
+
+    The inputs are bounded (see :mod:`seamline.yamlio`), so this is the last guard: no NaN or Infinity is
+    ever answered, and a decision is saved only after its outputs pass here.
+    """
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise NonFiniteResult(
+                f"{what}: {path or 'the result'} came out as {value}; check the numbers the situation gives "
+                "(costs, weights)",
+                [Problem(path or what, "not a finite number")],
+            )
+        if isinstance(value, Mapping):
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in value.items())
+        elif isinstance(value, list | tuple):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    return data
 
 
 class _LRU:
@@ -91,7 +121,7 @@ class Service:
             value: Any = raw
             if kind == "bool":
                 if raw not in ("true", "false"):
-                    problems.append(Problem(path, f"got {raw!r}; expected true or false"))
+                    problems.append(Problem(path, f"got {brief(raw)}; expected true or false"))
                     continue
                 value = raw == "true"
             elif kind == "int":
@@ -99,11 +129,13 @@ class Service:
                 try:
                     value = int(str(raw))
                 except ValueError:
-                    problems.append(Problem(path, f"got {raw!r}; expected a whole number from {lo} to {hi}"))
+                    problems.append(
+                        Problem(path, f"got {brief(raw)}; expected a whole number from {lo} to {hi}")
+                    )
                     continue
             elif allowed is not None and raw not in allowed:
                 problems.append(
-                    Problem(path, f"got {raw!r}; expected one of: {', '.join(map(str, allowed))}")
+                    Problem(path, f"got {brief(raw)}; expected one of: {', '.join(map(str, allowed))}")
                 )
                 continue
             node = data
@@ -129,7 +161,7 @@ class Service:
         key = situation.model_dump_json()
         hit = self._advice.get(key)
         if hit is None:
-            hit = advise(situation, self.kb).to_json()
+            hit = require_finite(advise(situation, self.kb).to_json(), "advice")
             self._advice.put(key, hit)
         return dict(hit)
 
@@ -140,7 +172,7 @@ class Service:
 
     def advise_bytes(self, key: str, data: Any) -> bytes:
         """The advice as JSON bytes (validated, computed and memoised under ``key``)."""
-        body = json.dumps(self.advise(self.parse(data)), separators=(",", ":")).encode()
+        body = json.dumps(self.advise(self.parse(data)), separators=(",", ":"), allow_nan=False).encode()
         self._advice_bytes.put(key, body)
         return body
 
@@ -168,7 +200,7 @@ class Service:
             m["verdict"] = verdicts.get(mid)
         advised = {mid for mid, v in verdicts.items() if v != "not_advised"}
         out["cheapest_advised"] = result.cheapest(advised) if advised else None
-        return out
+        return require_finite(out, "cost")
 
     def seams(self, situation: Situation) -> dict[str, Any]:
         from seamline.cost import map_seams

@@ -6,10 +6,9 @@ Writes accept only ``application/json`` bodies (a cross-site form cannot send on
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -37,7 +36,22 @@ EXAMPLE = {
         "share_business_context": True,
     },
 }
-SituationBody = Annotated[dict[str, Any], Body(examples=[EXAMPLE])]
+MAX_JSON_BYTES = 1_000_000  # a situation is a few hundred bytes; a decision body no more than a few KB
+
+
+async def _situation_body(request: Request) -> dict[str, Any]:
+    return await _json_body(request)
+
+
+# Parsed by _json_body (bounded size and depth, no NaN/Infinity, no numbers beyond ±10^15), not FastAPI's
+# json.loads; the schema below documents it.
+SituationBody = Annotated[dict[str, Any], Depends(_situation_body)]
+SITUATION_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}, "example": EXAMPLE}},
+    }
+}
 MEDIA = {
     "html": "text/html; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
@@ -69,7 +83,7 @@ def _require_json(request: Request) -> None:
         )
 
 
-@router.post("/advise", summary="Rank the engagement models for a situation")
+@router.post("/advise", summary="Rank the engagement models for a situation", openapi_extra=SITUATION_OPENAPI)
 async def advise(request: Request, situation: SituationBody) -> Response:
     service = _service(request)
     key, body = service.cached_advice(situation)
@@ -78,7 +92,9 @@ async def advise(request: Request, situation: SituationBody) -> Response:
     return Response(body, media_type="application/json")
 
 
-@router.post("/cost", summary="Total cost of every model over a horizon, with P10-P90")
+@router.post(
+    "/cost", summary="Total cost of every model over a horizon, with P10-P90", openapi_extra=SITUATION_OPENAPI
+)
 def cost(
     request: Request,
     situation: SituationBody,
@@ -90,7 +106,7 @@ def cost(
     return service.cost(service.parse(situation), horizon_months=horizon_months, trials=trials, seed=seed)
 
 
-@router.post("/seams", summary="Organisational seams per model")
+@router.post("/seams", summary="Organisational seams per model", openapi_extra=SITUATION_OPENAPI)
 def seams(request: Request, situation: SituationBody) -> dict[str, Any]:
     service = _service(request)
     return service.seams(service.parse(situation))
@@ -153,7 +169,7 @@ async def _check_request(request: Request) -> Any:
         claimed = form.get("claimed")
         filename, data = await read_upload(request, form.get("file"))
     elif kind == "application/json":
-        body = await _json_body(request)
+        body = await _json_body(request, limit + 65536)
         text, claimed = body.get("text"), body.get("claimed")
         if not isinstance(text, str) or not text.strip():
             raise SeamlineError(
@@ -180,13 +196,29 @@ async def _check_request(request: Request) -> Any:
     return report
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body() or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SeamlineError(
-            f"body: not valid JSON ({exc})", [Problem("body", "expected a JSON object")]
-        ) from None
+async def _json_body(request: Request, limit: int = MAX_JSON_BYTES) -> dict[str, Any]:
+    """The request's JSON object: at most ``limit`` bytes read, parsed by :func:`seamline.yamlio.parse_json`
+    (nesting, duplicate keys, NaN/Infinity, numbers beyond ±10^15 refused) before anything runs."""
+    from seamline.web.security import UploadTooLarge
+    from seamline.yamlio import parse_json
+
+    declared = request.headers.get("content-length", "")
+    too_large = UploadTooLarge(
+        f"body: the request is over the {limit:,}-byte limit",
+        [Problem("body", f"expected at most {limit:,} bytes")],
+    )
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    request._body = raw  # later reads of request.body() see the same bytes
+    body = parse_json(raw or b"null", "body")
     if not isinstance(body, dict):
         raise SeamlineError("body: expected a JSON object", [Problem("body", "expected a JSON object")])
     return body
