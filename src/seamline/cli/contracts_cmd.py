@@ -130,8 +130,21 @@ def scan(
     claimed: Annotated[
         str | None, typer.Option("--claimed", help="Claimed model id for every document.")
     ] = None,
+    worker_memory: Annotated[
+        int,
+        typer.Option(
+            "--worker-memory",
+            min=0,
+            metavar="MB",
+            envvar="SEAMLINE_SCAN_WORKER_MEMORY_MB",
+            help="Memory (MB) a worker may add while checking one file; a file that needs more is "
+            "recorded as out of memory. 0: no bound.",
+        ),
+    ] = 4096,  # seamline.contracts.scan.DEFAULT_WORKER_MEMORY_MB (not imported: start-up stays fast)
 ) -> None:
-    """Check every document in a folder in parallel; resumable, and one bad file never stops the batch."""
+    """Check every document in a folder in parallel; resumable, and one bad file never stops the batch.
+
+    A killed worker costs only its file: checked once more, then recorded as an error."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from seamline.contracts.scan import scan_folder
@@ -144,7 +157,9 @@ def scan(
         def tick(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = scan_folder(directory, out, workers=workers, claimed=claimed, on_progress=tick)
+        summary = scan_folder(
+            directory, out, workers=workers, claimed=claimed, on_progress=tick, worker_memory_mb=worker_memory
+        )
     console.print(
         f"{summary.checked} checked, {summary.errors} errors, {summary.skipped} already in {out}; "
         f"results in {out}",

@@ -1,21 +1,41 @@
 """Check every document of a folder in parallel, appending one JSON line per file.
 
 Resumable: files already recorded in the output (as a report or as an error) are skipped, and a line cut
-short by an interrupted run is dropped (the file is rewritten through a temporary file first). A file that
-cannot be read becomes an error record; it never stops the batch.
+short by an interrupted run is dropped (the file is rewritten through a temporary file first). Records are
+keyed on the file's canonical path (``Path.resolve()``), so a folder spelled differently (relative, through
+a link, ``./x/../x``) resumes the same scan; records written with another spelling are resolved on reading.
+
+A file that cannot be read becomes an error record; it never stops the batch. Each worker is a process of
+its own that checks one file at a time, so the scan always knows which file a worker was checking: when a
+worker dies (the kernel's out-of-memory killer sends SIGKILL), only that file is affected. It is retried
+once in a fresh worker and, if that worker dies too, recorded as an error saying so; the other workers go
+on undisturbed, the scan always ends, and every file appears exactly once. Each worker may also be given a
+memory bound (``worker_memory_mb``: address space it may add to what it has when it starts), so an
+oversized document becomes a "ran out of memory" record rather than a kill.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seamline.contracts.ingest import SUPPORTED
-from seamline.errors import InputFileError
+from seamline.errors import InputFileError, SeamlineError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import ForkContext, ForkProcess
+
+DEFAULT_WORKER_MEMORY_MB = 4096  # memory a scan worker may add while checking one file; 0 = no bound
+WORKER_DIED = "the worker checking it died (killed, perhaps out of memory)"
+TRIES = 2  # a file whose worker dies is checked once more in a fresh worker, then recorded as failed
+
+_memory_mb = 0  # this process's bound when it is a worker, named in "ran out of memory" records
 
 
 @dataclass(frozen=True)
@@ -34,6 +54,13 @@ def _check_one(args: tuple[str, str | None]) -> dict[str, Any]:
         report = check_contract(path, claimed=claimed)
     except SeamlineError as exc:
         return {"path": path, "error": str(exc)}
+    except MemoryError:
+        bound = (
+            f" (over the {_memory_mb} MB a scan worker may use; raise it with --worker-memory)"
+            if _memory_mb
+            else ""
+        )
+        return {"path": path, "error": f"{path}: ran out of memory while checking it{bound}"}
     except Exception as exc:  # one bad file must never stop the batch
         return {"path": path, "error": f"internal error: {type(exc).__name__}: {exc}"}
     return {"path": path, **report.to_json()}
@@ -45,8 +72,16 @@ def documents_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
 
 
+def canonical(path: str | Path) -> str:
+    """The path a record is keyed on: absolute, links and ``..`` resolved."""
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):  # a link loop: the absolute spelling is the best there is
+        return str(Path(path).absolute())
+
+
 def _done_paths(out: Path) -> set[str]:
-    """Paths already in the output; rewrites the file atomically without any line cut short."""
+    """Canonical paths already in the output; rewrites the file atomically without any line cut short."""
     if not out.exists():
         return set()
     done: set[str] = set()
@@ -56,15 +91,23 @@ def _done_paths(out: Path) -> set[str]:
         for line in fh:
             try:
                 record = json.loads(line)
-                done.add(str(record["path"]))
+                done.add(canonical(str(record["path"])))
                 good.append(line if line.endswith("\n") else line + "\n")
-            except (json.JSONDecodeError, KeyError, TypeError):
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError):
                 dropped = True
     if dropped:
         tmp = out.with_name(out.name + ".tmp")
         tmp.write_text("".join(good), encoding="utf-8")
         os.replace(tmp, out)
     return done
+
+
+def _record_line(rec: dict[str, Any]) -> str:
+    try:
+        return json.dumps(rec, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a bug upstream: keep the file valid JSON and say so
+        error = "internal error: the report holds a number that is not finite"
+        return json.dumps({"path": rec.get("path"), "error": error}, ensure_ascii=False)
 
 
 def scan_folder(
@@ -74,11 +117,12 @@ def scan_folder(
     workers: int = 2,
     claimed: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB,
 ) -> ScanSummary:
-    files = documents_in(folder)
+    paths = list(dict.fromkeys(canonical(p) for p in documents_in(folder)))  # two links to one file: once
     done = _done_paths(out)
-    todo = [str(p) for p in files if str(p) not in done]
-    skipped = len(files) - len(todo)
+    todo = [p for p in paths if p not in done]
+    skipped = len(paths) - len(todo)
     checked = errors = 0
     total = len(todo)
     if on_progress:
@@ -88,7 +132,7 @@ def scan_folder(
 
         def record(rec: dict[str, Any]) -> None:
             nonlocal checked, errors
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            fh.write(_record_line(rec) + "\n")
             fh.flush()
             if "error" in rec:
                 errors += 1
@@ -97,18 +141,172 @@ def scan_folder(
             if on_progress:
                 on_progress(checked + errors, total)
 
-        jobs = [(p, claimed) for p in todo]
-        if workers > 1 and len(jobs) > 1:
-            import multiprocessing as mp
-
+        if todo and _can_fork():
             from seamline.contracts.check import check_text
 
             check_text("Warm-up.")  # load the knowledge and the classifier once, before the workers fork
-
-            with mp.get_context("fork").Pool(workers) as pool:
-                for rec in pool.imap_unordered(_check_one, jobs, chunksize=1):
-                    record(rec)
+            _run_in_workers(todo, claimed, min(workers, len(todo)), worker_memory_mb, record)
         else:
-            for job in jobs:
-                record(_check_one(job))
+            for path in todo:
+                record(_check_one((path, claimed)))
     return ScanSummary(checked=checked, errors=errors, skipped=skipped)
+
+
+def _can_fork() -> bool:
+    import multiprocessing as mp
+
+    return "fork" in mp.get_all_start_methods()
+
+
+def _run_in_workers(
+    paths: list[str],
+    claimed: str | None,
+    workers: int,
+    memory_mb: int,
+    record: Callable[[dict[str, Any]], None],
+) -> None:
+    """Check ``paths`` in ``workers`` processes, one file at a time each; ``record`` gets one record per
+    path, whatever happens to the workers."""
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
+    ctx = mp.get_context("fork")
+    queue = deque(paths)
+    tries: dict[str, int] = {}
+    pool: list[_Worker] = []
+    lost_starts = 0  # workers that died before taking their first file, one after another
+    try:
+        while True:
+            for worker in [w for w in pool if w.path is None]:  # idle workers take the next files
+                if not queue:
+                    break
+                if worker.give(queue[0]):
+                    queue.popleft()
+                else:  # it died between two files: the file never reached it
+                    pool.remove(worker)
+                    worker.close()
+            while queue and len(pool) < workers:
+                worker = _Worker(ctx, claimed, memory_mb)
+                if not worker.give(queue[0]):
+                    worker.close()
+                    lost_starts += 1
+                    if lost_starts > 3 * workers:
+                        raise SeamlineError("scan: the worker processes die as soon as they start")
+                    continue
+                lost_starts = 0
+                pool.append(worker)
+                queue.popleft()
+            busy = [w for w in pool if w.path is not None]
+            if not busy:
+                return  # the queue is empty too: every file has its record
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+            for worker in busy:
+                if worker.conn not in ready and worker.process.sentinel not in ready:
+                    continue
+                path = worker.path
+                rec = worker.take()
+                if rec is not None:
+                    record(rec)
+                    continue
+                pool.remove(worker)
+                worker.close()
+                assert path is not None
+                tries[path] = tries.get(path, 0) + 1
+                if tries[path] >= TRIES:
+                    record({"path": path, "error": f"{path}: {WORKER_DIED}"})
+                else:
+                    queue.appendleft(path)  # once more, in a fresh worker
+    finally:
+        for worker in pool:
+            worker.stop()
+
+
+class _Worker:
+    """One worker process and the pipe to it; ``path`` is the file it is checking (None when idle)."""
+
+    def __init__(self, ctx: ForkContext, claimed: str | None, memory_mb: int) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process: ForkProcess = ctx.Process(
+            target=_worker_main, args=(child, claimed, memory_mb), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.path: str | None = None
+
+    def give(self, path: str) -> bool:
+        try:
+            self.conn.send(path)
+        except OSError:  # the worker is gone (a broken pipe)
+            return False
+        self.path = path
+        return True
+
+    def take(self) -> dict[str, Any] | None:
+        """The record for the file in flight, or None when the worker died before sending it."""
+        try:
+            if self.conn.poll():
+                rec: dict[str, Any] = self.conn.recv()
+                self.path = None
+                return rec
+        except (EOFError, OSError):
+            pass
+        return None
+
+    def close(self) -> None:
+        self.conn.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+    def stop(self) -> None:
+        """Ask an idle worker to finish; kill one still checking (an interrupted scan)."""
+        try:
+            if self.path is None and self.process.is_alive():
+                self.conn.send(None)
+                self.process.join(timeout=5)
+        except OSError:
+            pass
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def _worker_main(conn: Connection, claimed: str | None, memory_mb: int) -> None:
+    """A worker: check the paths the scan sends, one at a time, until it sends None."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scan's to handle, not each worker's
+    _bound_memory(memory_mb)
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        conn.send(_check_one((path, claimed)))
+
+
+def _bound_memory(memory_mb: int) -> None:
+    """Let this process add at most ``memory_mb`` MB of address space (RLIMIT_AS) to what it has now, so a
+    runaway document raises MemoryError instead of drawing the kernel's out-of-memory killer."""
+    global _memory_mb
+    if memory_mb <= 0:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + memory_mb * 2**20
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft != resource.RLIM_INFINITY and soft < limit:
+            return  # already bounded tighter
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):
+        return  # not Linux, or not allowed: the scan still survives a killed worker
+    _memory_mb = memory_mb
