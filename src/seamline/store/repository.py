@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from seamline.errors import Problem, SeamlineError
@@ -235,6 +237,52 @@ class DecisionStore:
     def set_meta(self, key: str, value: str) -> None:
         with self._session() as session, session.begin():
             session.merge(MetaRow(key=key, value=value))
+
+    def create_once(self, flag: str, decisions: Sequence[dict[str, Any]]) -> int | None:
+        """Save ``decisions`` (each the keyword arguments of :meth:`create`) and set the meta ``flag`` to
+        how many were saved, all in one transaction: an interrupted run leaves nothing behind, and a run
+        after one that finished (in this process or another) saves nothing and returns None.
+
+        A decision already present with the same name and situation is not saved again, so a database
+        half-filled by an older version is completed rather than duplicated.
+        """
+        now = _now()
+        rows = [
+            DecisionRow(
+                name=check_name(d["name"]),
+                created_at=now,
+                updated_at=now,
+                knowledge_version=d["knowledge_version"],
+                status=d["status"],
+                top_model=d.get("top_model"),
+                situation=d["situation"],
+                outputs=d["outputs"],
+                contract=d.get("contract"),
+            )
+            for d in decisions
+        ]
+        try:
+            with self._session() as session, session.begin():
+                if session.get(MetaRow, flag) is not None:
+                    return None
+                meta = MetaRow(key=flag, value="0")
+                session.add(meta)
+                session.flush()  # claim the flag first: a concurrent run waits here, then fails on the key
+                names = {row.name for row in rows}
+                present = [
+                    (name, situation)
+                    for name, situation in session.execute(
+                        select(DecisionRow.name, DecisionRow.situation).where(DecisionRow.name.in_(names))
+                    )
+                ]
+                new = [r for r in rows if (r.name, r.situation) not in present]
+                session.add_all(new)
+                meta.value = str(len(new))
+            return len(new)
+        except (IntegrityError, OperationalError):
+            if self.meta(flag) is not None:  # another process set the flag first
+                return None
+            raise
 
 
 def open_store(url: str, *, schema: str | None = None) -> DecisionStore:

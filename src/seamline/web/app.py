@@ -147,12 +147,16 @@ def error_response(request: Request, exc: SeamlineError, status: int) -> Respons
 
 
 def load_examples(store: DecisionStore, service: Service, settings: Settings) -> int:
-    """Save each example situation once (first run only); files that are not situations are skipped."""
+    """Save each example situation once (first run only); files that are not situations are skipped.
+
+    Idempotent: every example and the "loaded" flag are saved in one transaction, so a server killed
+    while loading leaves nothing behind and the next start loads each example exactly once.
+    """
     from seamline.yamlio import read_data_file
 
     if store.meta("examples_loaded") or settings.examples_dir is None:
         return 0
-    loaded = 0
+    decisions: list[dict[str, Any]] = []
     for path in sorted(settings.examples_dir.glob("*.yaml")):
         try:
             situation = service.parse(read_data_file(path), str(path))
@@ -160,14 +164,14 @@ def load_examples(store: DecisionStore, service: Service, settings: Settings) ->
             continue  # a portfolio or vendor example, not a situation
         outputs = service.outputs(situation)
         rec = outputs["recommendation"]
-        store.create(
-            name=situation.name,
-            situation=situation.model_dump(mode="json", exclude_none=True),
-            knowledge_version=service.kb.version,
-            status=rec["status"],
-            top_model=rec["recommended"],
-            outputs=outputs,
+        decisions.append(
+            {
+                "name": situation.name,
+                "situation": situation.model_dump(mode="json", exclude_none=True),
+                "knowledge_version": service.kb.version,
+                "status": rec["status"],
+                "top_model": rec["recommended"],
+                "outputs": outputs,
+            }
         )
-        loaded += 1
-    store.set_meta("examples_loaded", str(loaded))
-    return loaded
+    return store.create_once("examples_loaded", decisions) or 0
