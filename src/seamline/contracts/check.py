@@ -23,7 +23,7 @@ from seamline.contracts.catalogue import (
 )
 from seamline.contracts.classify import ClauseModel, load_model
 from seamline.contracts.detect import Detected, claimed_model, detect
-from seamline.contracts.features import tokens
+from seamline.contracts.features import clause_tokens
 from seamline.contracts.ingest import ReadLimits, default_limits, read_document, title_of
 from seamline.contracts.patterns import ClauseIndex, matches_any
 from seamline.contracts.segment import Clause, segment
@@ -221,7 +221,7 @@ def check_text(
     signals = load_signals(knowledge)
     clf = model or load_model()
     clauses = segment(text)
-    index = ClauseIndex(clauses, [tokens(c.text) for c in clauses])
+    index = ClauseIndex(clauses, clause_tokens(c.text for c in clauses))
     detected: Detected = detect(text, clauses, signals, load_document_types(knowledge), learn.load(), index)
     claimed_from: Literal["user", "title", "text"] | None = "user" if claimed else None
     if claimed is None:

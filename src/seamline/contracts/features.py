@@ -13,7 +13,8 @@ by integer keys instead of building a string per pair.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -22,11 +23,21 @@ import numpy.typing as npt
 _TOKEN = re.compile(r"[a-z][a-z0-9]*|\d+")
 IntArray = npt.NDArray[np.int64]
 FEATURE_VALUES = ("binary", "inv_sqrt")
+# clauses are scored in batches of about this many words, so that the (features x categories) rows of a long
+# document never sit in memory at once: a 19 MB text has millions of features (a memory bound, not a
+# business number)
+_BATCH_TOKENS = 50_000
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens of ``text``."""
     return _TOKEN.findall(text.lower())
+
+
+def clause_tokens(texts: Iterable[str]) -> list[list[str]]:
+    """The tokens of many clauses, each distinct word held once (a long document repeats its words: one
+    string object per occurrence costs about 55 bytes, a shared one 8)."""
+    return [list(map(sys.intern, _TOKEN.findall(text.lower()))) for text in texts]
 
 
 def features(text: str) -> list[str]:
@@ -113,11 +124,16 @@ def scores(
 ) -> npt.NDArray[np.float64]:
     """Linear scores (logits) of tokenised clauses, shape (clauses, categories)."""
     out = np.tile(np.asarray(bias, dtype=np.float64), (len(clauses), 1))
-    if not clauses:
-        return out
-    rows, cols, vals = encoder.encode_tokens(clauses)
-    if rows.size:
-        contrib = weights[cols].astype(np.float64) * vals[:, None]
-        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-        out[rows[starts]] += np.add.reduceat(contrib, starts, axis=0)
+    start = 0
+    while start < len(clauses):  # a batch at a time: the feature rows of a whole document never coexist
+        stop, held = start, 0
+        while stop < len(clauses) and (stop == start or held + len(clauses[stop]) <= _BATCH_TOKENS):
+            held += len(clauses[stop])
+            stop += 1
+        rows, cols, vals = encoder.encode_tokens(clauses[start:stop])
+        if rows.size:
+            contrib = weights[cols].astype(np.float64) * vals[:, None]
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            out[start + rows[starts]] += np.add.reduceat(contrib, starts, axis=0)
+        start = stop
     return out

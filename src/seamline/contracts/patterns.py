@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
+from seamline.contracts.features import clause_tokens as all_tokens
 from seamline.contracts.features import tokens
 from seamline.contracts.segment import Clause
 
@@ -34,6 +36,7 @@ class Compiled:
 
 
 _ANCHORS = ("AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_LINE")
+_WINDOW = 4096  # clauses searched at a time by ClauseIndex.iter_hits
 
 
 def _ends_word(item: Any) -> bool:
@@ -172,7 +175,7 @@ class ClauseIndex:
         self, clauses: Sequence[Clause], clause_tokens: Sequence[Sequence[str]] | None = None
     ) -> None:
         self.clauses = clauses
-        self.tokens = clause_tokens if clause_tokens is not None else [tokens(c.text) for c in clauses]
+        self.tokens = clause_tokens if clause_tokens is not None else all_tokens(c.text for c in clauses)
         postings: dict[str, list[int]] = {}
         for i, toks in enumerate(self.tokens):
             for tok in set(toks):
@@ -180,7 +183,7 @@ class ClauseIndex:
         self._postings = postings
         self._words = sorted(postings)
         self._memo: dict[tuple[str | int | None, ...], list[int]] = {}
-        self._group_memo: dict[str, set[int]] = {}
+        self._group_memo: dict[str, int] = {}
 
     def postings(self, word: str) -> list[int]:
         """Indices of the clauses holding ``word`` (lower case, whole word)."""
@@ -202,51 +205,105 @@ class ClauseIndex:
         out._group_memo = {}
         return out
 
-    def _group(self, words: tuple[str, ...]) -> set[int]:
+    # Candidate clauses are bit sets (Python integers, bit i = clause i): a set of a long document's clause
+    # numbers costs about 60 bytes a clause, a bit set one bit, and unions and intersections run in C.
+
+    def _group(self, words: tuple[str, ...]) -> int:
         key = " ".join(words)
         if key not in self._group_memo:
-            self._group_memo[key] = set().union(*(self._candidates(w) for w in words))
+            if any(len(w) == 1 for w in words):  # every word with this letter: cheaper to try every clause
+                self._group_memo[key] = (1 << len(self.clauses)) - 1
+            else:
+                self._group_memo[key] = _bits(
+                    chain.from_iterable(map(self._candidates, words)), len(self.clauses)
+                )
         return self._group_memo[key]
 
-    def _candidates(self, prefix: str) -> set[int]:
+    def _candidates(self, prefix: str) -> Iterator[Sequence[int]]:
         if prefix.endswith(" "):  # the whole word
-            return set(self._postings.get(prefix[:-1], ()))
-        if len(prefix) == 1:  # every word with this letter: cheaper to try every clause
-            return set(range(len(self.clauses)))
-        found: set[int] = set()
+            yield self._postings.get(prefix[:-1], ())
+            return
         words = self._words
         j = bisect.bisect_left(words, prefix)
         while j < len(words) and words[j].startswith(prefix):
-            found.update(self._postings[words[j]])
+            yield self._postings[words[j]]
             j += 1
-        return found
 
     def hits(self, patterns: Sequence[str], limit: int | None = None) -> list[int]:
         """Indices (in document order) of the clauses that any of ``patterns`` matches; with ``limit``, only
         among the first ``limit`` clauses."""
         key = (*patterns, limit)
+        if key not in self._memo:
+            n = len(self.clauses) if limit is None else min(limit, len(self.clauses))
+            self._memo[key] = self._matching(self._plan(patterns), 0, n)
+        return self._memo[key]
+
+    def iter_hits(self, patterns: Sequence[str]) -> Iterator[int]:
+        """The clauses of :meth:`hits`, in document order, found a window of clauses at a time, so that a
+        caller who stops early does not pay for the rest of a long document."""
+        key = (*patterns, None)
         if key in self._memo:
-            return self._memo[key]
-        n = len(self.clauses) if limit is None else min(limit, len(self.clauses))
-        found: set[int] = set()
+            yield from self._memo[key]
+            return
+        plan = self._plan(patterns)
+        for start in range(0, len(self.clauses), _WINDOW):
+            yield from self._matching(plan, start, min(start + _WINDOW, len(self.clauses)))
+
+    def _plan(self, patterns: Sequence[str]) -> list[tuple[Callable[..., object], int | None]]:
+        """Per pattern: its search function and the bit set of the clauses it can match (None: any)."""
+        plan: list[tuple[Callable[..., object], int | None]] = []
         for pattern in patterns:
             comp = compile_pattern(pattern)
-            candidates: Sequence[int] | set[int]
-            if comp.requirements is None:
-                candidates = range(n)
-            else:
-                candidates = set()
+            candidates: int | None = None
+            if comp.requirements is not None:
+                candidates = 0
                 for groups in comp.requirements:
-                    sets = sorted((self._group(g) for g in groups), key=len)
-                    candidates |= sets[0].intersection(*sets[1:])
-            search = comp.regex.search
-            found.update(i for i in candidates if i < n and i not in found and search(self.clauses[i].text))
-        self._memo[key] = sorted(found)
-        return self._memo[key]
+                    both = -1  # every clause
+                    for g in groups:
+                        both &= self._group(g)
+                    candidates |= both
+            plan.append((comp.regex.search, candidates))
+        return plan
+
+    def _matching(
+        self, plan: list[tuple[Callable[..., object], int | None]], start: int, stop: int
+    ) -> list[int]:
+        """The clauses in ``start:stop`` that any pattern of ``plan`` matches, in order."""
+        width = (1 << (stop - start)) - 1
+        found = 0
+        clauses = self.clauses
+        for search, candidates in plan:
+            todo = width if candidates is None else (candidates >> start) & width
+            new = [j for j in _members(todo & ~found) if search(clauses[start + j].text)]
+            if new:
+                found |= _bits([new], stop - start)
+        return [start + j for j in _members(found)]
 
     def first_hit(self, patterns: Sequence[str]) -> int | None:
         hits = self.hits(patterns)
         return hits[0] if hits else None
+
+
+def _bits(lists: Iterable[Sequence[int]], size: int) -> int:
+    """The bit set of the numbers (below ``size``) in any of ``lists``."""
+    import numpy as np
+
+    marks = np.zeros(size, dtype=np.bool_)
+    for numbers in lists:
+        if len(numbers):
+            marks[np.asarray(numbers, dtype=np.int64)] = True
+    return int.from_bytes(np.packbits(marks, bitorder="little").tobytes(), "little")
+
+
+def _members(bits: int) -> list[int]:
+    """The numbers in a bit set, in increasing order."""
+    if not bits:
+        return []
+    import numpy as np
+
+    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), dtype=np.uint8)
+    found: list[int] = np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
+    return found
 
 
 def matches_any(patterns: Sequence[str], clauses: Sequence[Clause]) -> bool:

@@ -203,20 +203,35 @@ def affirmed(text: str, patterns: Sequence[str], window: int) -> bool:
 
 
 def signal_counts(reading: Reading, signals: Signals) -> tuple[dict[str, float], list[Hit]]:
-    """Weighted count of clauses per signal (capped at ``detection.max_count``) and every hit."""
-    cap = float(signals.detection.max_count.value)
-    window = int(signals.detection.negation_window.value)
+    """Weighted count of clauses per signal (capped at ``detection.max_count``) and the hits behind it.
+
+    Clauses are read in document order, and a signal stops being searched once its count has reached the
+    cap and it has enough full-weight hits that the quoted evidence cannot change: the evidence
+    (``detect._evidence``) takes a signal's full-weight hits first, in document order, at most
+    ``max_evidence_per_signal`` of them, and fewer than ``max_evidence`` of its clauses can be taken by
+    other signals first. So the counts and the evidence are those of a full search, while a long document
+    that repeats a phrase costs no more than its first few pages.
+    """
+    det = signals.detection
+    cap = float(det.max_count.value)
+    window = int(det.negation_window.value)
+    enough = int(det.max_evidence_per_signal.value) + int(det.max_evidence.value) - 1
+    full = max([1.0, *(z.weight for z in signals.zones)])
     counts: dict[str, float] = {}
     hits: list[Hit] = []
     for signal in signals.signals:
         total = 0.0
+        strong = 0
         index = _index_for(reading, signal.patterns)
-        for i in index.hits(list(signal.patterns)):
+        for i in index.iter_hits(list(signal.patterns)):
             if not affirmed(index.clauses[i].text, signal.patterns, window):
                 continue
             weight, zone = reading.weight(i, signal.dimension)
             total += weight
             hits.append(Hit(signal.id, signal.dimension, i, weight, zone))
+            strong += weight >= full
+            if total >= cap and strong >= enough:
+                break
         counts[signal.id] = min(total, cap)
     return counts, hits
 
