@@ -205,6 +205,9 @@ class Limits(Entry):
     max_docx_uncompressed_bytes: CitedNumber
     max_pdf_pages: CitedNumber
     min_text_chars_per_page: CitedNumber
+    # added later: a knowledge folder of one's own that lacks them keeps the bundled values
+    max_text_chars: CitedNumber | None = None
+    max_read_seconds: CitedNumber | None = None
 
 
 class Detection(Entry):

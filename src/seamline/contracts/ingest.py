@@ -1,9 +1,13 @@
 """Read a contract or proposal file into plain text: ``.txt``, ``.md``, ``.html``, ``.pdf``, ``.docx``.
 
 Every refusal is a :class:`~seamline.errors.DocumentError` naming the file and what was expected:
-a file over the size limit, an encrypted PDF, a PDF without a text layer (OCR needed), a DOCX whose
-parts decompress beyond the limit, a corrupt file, an unsupported extension. The limits live in
-``knowledge/contract_signals.yaml`` (``limits``) and can be overridden by the caller.
+something other than a regular file (a FIFO, a device, a link to one), a file over the size limit, an
+encrypted PDF, a PDF without a text layer (OCR needed), a DOCX whose parts decompress beyond the limit
+(counted while decompressing, whatever the ZIP header claims), a document whose text is over the character
+limit or that takes longer than the time limit to read, a corrupt file, an unsupported extension. The
+limits live in ``knowledge/contract_signals.yaml`` (``limits``) and can be overridden by the caller.
+
+Text files may be UTF-8, Windows-1252, or UTF-16 / UTF-32 with a byte-order mark.
 
 Normalisation keeps offsets simple: the returned text is the document's text after line-ending and
 whitespace clean-up, and every evidence offset refers to this text (the same text ``seamline check`` shows).
@@ -11,18 +15,27 @@ whitespace clean-up, and every evidence offset refers to this text (the same tex
 
 from __future__ import annotations
 
-import io
+import codecs
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from seamline.contracts.extract import WHERE, Budget, docx_text, html_text, pdf_reader
 from seamline.errors import DocumentError
+from seamline.files import read_regular_bytes
 
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+\n")
 _MANY_BLANKS = re.compile(r"\n{3,}")
 _LETTER = re.compile(r"[^\W\d_]")
+# byte-order marks, longest first (a UTF-32 little-endian mark starts like a UTF-16 one)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,8 @@ class ReadLimits:
     max_docx_uncompressed_bytes: int
     max_pdf_pages: int
     min_text_chars_per_page: int
+    max_text_chars: int
+    max_read_seconds: float
 
 
 @dataclass(frozen=True)
@@ -44,15 +59,22 @@ class Document:
 
 
 def default_limits(knowledge: Path | str | None = None) -> ReadLimits:
-    """The reading limits of ``knowledge/contract_signals.yaml`` (bundled, or the given knowledge folder)."""
+    """The reading limits of ``knowledge/contract_signals.yaml`` (bundled, or the given knowledge folder;
+    a limit the folder does not set keeps the bundled value)."""
     from seamline.contracts.catalogue import load_signals
 
     lim = load_signals(knowledge).limits
+    bundled = load_signals(None).limits
+    text_chars = lim.max_text_chars or bundled.max_text_chars
+    read_seconds = lim.max_read_seconds or bundled.max_read_seconds
+    assert text_chars is not None and read_seconds is not None  # the bundled file sets both
     return ReadLimits(
         max_file_bytes=int(lim.max_file_bytes.value),
         max_docx_uncompressed_bytes=int(lim.max_docx_uncompressed_bytes.value),
         max_pdf_pages=int(lim.max_pdf_pages.value),
         min_text_chars_per_page=int(lim.min_text_chars_per_page.value),
+        max_text_chars=int(text_chars.value),
+        max_read_seconds=float(read_seconds.value),
     )
 
 
@@ -75,32 +97,32 @@ def read_document(path: str | Path, limits: ReadLimits | None = None) -> Documen
     """Read and normalise one file; refuses with a :class:`DocumentError` instead of crashing."""
     p = Path(path)
     limits = limits or default_limits()
-    if not p.exists():
-        raise DocumentError(f"{p}: no such file")
-    if p.is_dir():
-        raise DocumentError(f"{p}: is a directory, expected a document ({', '.join(SUPPORTED)})")
     suffix = p.suffix.lower()
-    if suffix not in SUPPORTED:
+    if suffix not in SUPPORTED and not p.is_dir():
         raise DocumentError(
             f"{p}: unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(SUPPORTED)}"
         )
-    try:
-        size = p.stat().st_size
-        if size > limits.max_file_bytes:
-            raise DocumentError(
-                f"{p}: file is {size} bytes, over the {limits.max_file_bytes}-byte limit "
-                "(limits.max_file_bytes in knowledge/contract_signals.yaml)"
-            )
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"{p}: cannot read ({exc.strerror})") from None
+    raw = read_regular_bytes(
+        p,
+        limits.max_file_bytes,
+        error=DocumentError,
+        limit_name=f"limits.max_file_bytes {WHERE}",
+        expected=f"a document ({', '.join(SUPPORTED)})",
+    )
+    budget = Budget(p, limits)
     if suffix == ".pdf":
-        text = _pdf_text(raw, p, limits)
+        text = _pdf_text(raw, p, limits, budget)
     elif suffix == ".docx":
-        text = _docx_text(raw, p, limits)
+        text = docx_text(raw, p, limits, budget)
     else:
-        decoded = _decode(raw, p)
-        text = _html_text(decoded, p) if suffix in (".html", ".htm") else decoded
+        decoded = decode(raw, p)
+        del raw
+        if suffix in (".html", ".htm"):
+            text = html_text(decoded, p, budget)
+        else:
+            budget.add(len(decoded))
+            text = decoded
+        del decoded
     text = normalise(text)
     if not text.strip():
         raise DocumentError(f"{p}: the document holds no text")
@@ -111,11 +133,24 @@ def read_document(path: str | Path, limits: ReadLimits | None = None) -> Documen
     return Document(path=str(p), text=text, title=title_of(text), kind=suffix.lstrip("."))
 
 
-def _decode(raw: bytes, p: Path) -> str:
+def decode(raw: bytes, p: Path | str) -> str:
+    """Text from bytes: by its byte-order mark (UTF-8, UTF-16 or UTF-32), else UTF-8, else Windows-1252."""
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise DocumentError(
+                    f"{p}: not valid {name} text although it starts with a {name} byte-order mark "
+                    f"(byte {exc.start + len(bom)})"
+                ) from None
     if b"\x00" in raw[:4096]:
-        raise DocumentError(f"{p}: looks like a binary file, expected text")
+        raise DocumentError(
+            f"{p}: looks like a binary file, expected text (UTF-8, Windows-1252, or UTF-16 / UTF-32 "
+            "with a byte-order mark)"
+        )
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         try:
             return raw.decode("cp1252")
@@ -123,40 +158,34 @@ def _decode(raw: bytes, p: Path) -> str:
             raise DocumentError(f"{p}: not UTF-8 or Windows-1252 text (byte {exc.start})") from None
 
 
-def _html_text(html: str, p: Path) -> str:
-    from bs4 import BeautifulSoup
-
-    try:
-        soup = BeautifulSoup(html, "lxml")
-    except Exception as exc:  # bs4/lxml raise assorted errors on broken input
-        raise DocumentError(f"{p}: cannot parse HTML ({type(exc).__name__})") from None
-    for tag in soup(["script", "style", "head"]):
-        tag.decompose()
-    return soup.get_text("\n")
-
-
-def _pdf_text(raw: bytes, p: Path, limits: ReadLimits) -> str:
+def _pdf_text(raw: bytes, p: Path, limits: ReadLimits, budget: Budget) -> str:
     import logging
 
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import apply_configuration
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    texts: list[str] = []
     try:
-        reader = PdfReader(io.BytesIO(raw), strict=False)
-        if reader.is_encrypted:
-            raise DocumentError(
-                f"{p}: the PDF is encrypted; decrypt it (or export an unprotected copy) first"
-            )
-        pages = reader.pages
-        if len(pages) > limits.max_pdf_pages:
-            raise DocumentError(
-                f"{p}: the PDF has {len(pages)} pages, over the {limits.max_pdf_pages}-page limit "
-                "(limits.max_pdf_pages in knowledge/contract_signals.yaml)"
-            )
-        texts = [page.extract_text() or "" for page in pages]
+        with apply_configuration(jbig2dec_binary=None):  # text only: never run an image decoder
+            reader = pdf_reader(raw, p)
+            pages = reader.pages
+            if len(pages) > limits.max_pdf_pages:
+                raise DocumentError(
+                    f"{p}: the PDF has {len(pages)} pages, over the {limits.max_pdf_pages}-page limit "
+                    f"(limits.max_pdf_pages {WHERE})"
+                )
+            for page in pages:
+                text = page.extract_text() or ""
+                budget.add(len(text) + 2)
+                texts.append(text)
+                budget.tick()
     except DocumentError:
         raise
+    except LimitReachedError as exc:
+        raise DocumentError(
+            f"{p}: the PDF goes past one of pypdf's safety limits ({exc}); it is damaged or hostile"[:300]
+        ) from None
     except (
         PdfReadError,
         ValueError,
@@ -170,39 +199,12 @@ def _pdf_text(raw: bytes, p: Path, limits: ReadLimits) -> str:
         raise DocumentError(f"{p}: corrupt or unreadable PDF ({type(exc).__name__}: {exc})"[:300]) from None
     except Exception as exc:  # pypdf raises many internal types on damaged files
         raise DocumentError(f"{p}: corrupt or unreadable PDF ({type(exc).__name__})") from None
-    if not pages:
+    if not texts:
         raise DocumentError(f"{p}: the PDF has no pages")
     chars = sum(len(t.strip()) for t in texts)
-    if chars < limits.min_text_chars_per_page * len(pages):
+    if chars < limits.min_text_chars_per_page * len(texts):
         raise DocumentError(
-            f"{p}: the PDF has no usable text layer ({chars} characters on {len(pages)} pages); "
+            f"{p}: the PDF has no usable text layer ({chars} characters on {len(texts)} pages); "
             "it is probably scanned: run OCR on it first, then check the result"
         )
     return "\n\n".join(texts)
-
-
-def _docx_text(raw: bytes, p: Path, limits: ReadLimits) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-            if total > limits.max_docx_uncompressed_bytes:
-                raise DocumentError(
-                    f"{p}: the DOCX decompresses to {total} bytes, over the "
-                    f"{limits.max_docx_uncompressed_bytes}-byte "
-                    "limit (limits.max_docx_uncompressed_bytes in knowledge/contract_signals.yaml)"
-                )
-            if "word/document.xml" not in zf.namelist():
-                raise DocumentError(f"{p}: not a Word document (no word/document.xml inside)")
-    except zipfile.BadZipFile:
-        raise DocumentError(f"{p}: corrupt DOCX (not a valid ZIP archive)") from None
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(raw))
-    except Exception as exc:  # python-docx raises assorted errors on damaged parts
-        raise DocumentError(f"{p}: corrupt DOCX ({type(exc).__name__})") from None
-    blocks = [para.text for para in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            blocks.append("  ".join(cell.text for cell in row.cells))
-    return "\n\n".join(blocks)

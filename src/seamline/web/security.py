@@ -85,15 +85,16 @@ def sniff(filename: str, data: bytes, limit: int) -> str:
         except zipfile.BadZipFile:
             raise _mismatch(name, "a DOCX (a readable ZIP archive)") from None
     if ext in (".txt", ".md", ".html", ".htm"):
-        if data.startswith((b"%PDF-", b"PK\x03\x04")) or b"\x00" in data[:4096]:
+        from seamline.contracts.ingest import decode
+
+        if data.startswith((b"%PDF-", b"PK\x03\x04")):
             raise _mismatch(name, "plain text")
         try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                data.decode("cp1252")
-            except UnicodeDecodeError:
-                raise _mismatch(name, "text in UTF-8 or Windows-1252") from None
+            decode(data, name)  # the reader's own rules: a byte-order mark, else UTF-8 or Windows-1252
+        except DocumentError:
+            raise _mismatch(
+                name, "text in UTF-8, Windows-1252, or UTF-16 / UTF-32 with a byte-order mark"
+            ) from None
     return ext
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from typing import Any
@@ -54,17 +55,13 @@ async def read_upload(request: Request, upload: Any) -> tuple[str, bytes]:
 def check_upload(request: Request, filename: str, data: bytes, claimed: str | None) -> tuple[Any, str]:
     """Check an uploaded document: written to a private temporary file, read, checked, removed."""
     from seamline.contracts.check import check_text
-    from seamline.contracts.ingest import ReadLimits, default_limits, read_document
+    from seamline.contracts.ingest import default_limits, read_document
 
     settings = request.app.state.settings
     ext = "." + filename.rsplit(".", 1)[-1].lower()
     base = default_limits(settings.knowledge)
-    limits = ReadLimits(
-        max_file_bytes=max(base.max_file_bytes, len(data)),
-        max_docx_uncompressed_bytes=base.max_docx_uncompressed_bytes,
-        max_pdf_pages=base.max_pdf_pages,
-        min_text_chars_per_page=base.min_text_chars_per_page,
-    )
+    # the same bounded reader as the CLI; only the file size follows the upload limit (already checked)
+    limits = dataclasses.replace(base, max_file_bytes=max(base.max_file_bytes, len(data)))
     fd, tmp = tempfile.mkstemp(prefix="seamline-upload-", suffix=ext)
     try:
         with os.fdopen(fd, "wb") as fh:
