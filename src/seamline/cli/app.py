@@ -56,11 +56,6 @@ def plain(value: object) -> str:
     return escape(neutralise(str(value)))
 
 
-def plain_text(value: object, style: str = "") -> Text:
-    """``value`` as a Rich :class:`Text` (never parsed as markup), controls neutralised."""
-    return Text(neutralise(str(value)), style=style)
-
-
 class SafeConsole(Console):
     """A console that neutralises control characters in every string it renders (print arguments, table
     cells, titles), before markup is parsed; markup itself stays ours (see :func:`plain`)."""

@@ -279,14 +279,11 @@ def _worker_main(conn: Connection, claimed: str | None, memory_mb: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scan's to handle, not each worker's
     _bound_memory(memory_mb)
-    while True:
-        try:
-            path = conn.recv()
-        except (EOFError, OSError):
-            return
-        if path is None:
-            return
-        conn.send(_check_one((path, claimed)))
+    try:
+        while (path := conn.recv()) is not None:
+            conn.send(_check_one((path, claimed)))
+    except (EOFError, OSError):  # the scan is gone (killed): nobody is left to report to
+        return
 
 
 def _bound_memory(memory_mb: int) -> None:
