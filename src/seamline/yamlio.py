@@ -41,6 +41,8 @@ ALIAS_CHARS = 1_000_000  # characters aliases may add beyond the file's own
 MAX_NUMBER = 10**15  # the largest size of any number (a trillion dollars is 10^12)
 NUMBER_BOUND = "±10^15"
 SHOWN = 80  # characters of a user's value a message shows
+# The value is not echoed: a message never carries "NaN" or "Infinity", even the user's own.
+_FINITE = f"expected a finite number within {NUMBER_BOUND}"
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -68,7 +70,8 @@ def brief(value: Any, limit: int = SHOWN) -> str:
         digits = int(value.bit_length() * math.log10(2)) + 1
         return f"{'-' if value < 0 else ''}<a whole number of about {digits} digits>"
     if isinstance(value, str):
-        return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"
+        text = repr(value[: limit + 1])
+        return text if len(text) <= limit else text[: limit - 1] + "…"
     import reprlib
 
     shown = reprlib.Repr()
@@ -78,13 +81,13 @@ def brief(value: Any, limit: int = SHOWN) -> str:
         text = shown.repr(value)
     except (ValueError, RecursionError):  # pragma: no cover - reprlib bounds depth and int size above
         text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[:limit] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def brief_key(key: Any, limit: int = SHOWN) -> str:
     """A key or field-path part as text, cut to ``limit`` characters."""
     text = key if isinstance(key, str) else brief(key, limit)
-    return text if len(text) <= limit else text[:limit] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def field_path(parts: tuple[Any, ...] | list[Any]) -> str:
@@ -182,18 +185,15 @@ def _scalar_number(tag: str, value: str) -> tuple[str, str] | None:
             )
         try:
             number: float = constructor.construct_yaml_int(node)
-        except ValueError:
+        except (ValueError, LookupError):  # IndexError: an empty `!!int`
             return "not a whole number", f"got {brief(value)}; expected a whole number"
     else:
         try:
             number = constructor.construct_yaml_float(node)
-        except ValueError:
+        except (ValueError, LookupError):
             return "not a number", f"got {brief(value)}; expected a number"
         if not math.isfinite(number):
-            return (
-                "not a finite number",
-                f"got {brief(value)}; expected a finite number within {NUMBER_BOUND}",
-            )
+            return "not a finite number", _FINITE
     if abs(number) > MAX_NUMBER:
         return "a number too large", f"got {brief(value)}; expected a number within {NUMBER_BOUND}"
     return None
@@ -414,7 +414,7 @@ def check_data(data: Any, where: str) -> None:
             problem = (
                 (
                     "not a finite number",
-                    f"got {brief(value.text)}; expected a finite number within {NUMBER_BOUND}",
+                    _FINITE,
                 )
                 if not value.text.lstrip("-")[:1].isdigit()
                 else (
@@ -426,7 +426,7 @@ def check_data(data: Any, where: str) -> None:
             if not math.isfinite(value):
                 problem = (
                     "not a finite number",
-                    f"got {value}; expected a finite number within {NUMBER_BOUND}",
+                    _FINITE,
                 )
             elif abs(value) > MAX_NUMBER:
                 problem = ("a number too large", f"got {value:g}; expected a number within {NUMBER_BOUND}")
@@ -477,7 +477,7 @@ def parse_text(text: str, where: str, *, json_first: bool = False) -> Any:
         raise InputFileError(f"{where}: invalid YAML", [Problem(f"{where}{line}", problem)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - non-marked errors are rare
         raise InputFileError(f"{where}: invalid YAML", [Problem(where, brief_key(str(exc), 200))]) from None
-    except (ValueError, TypeError, KeyError, OverflowError) as exc:  # a tag's constructor refusing its value
+    except (ValueError, TypeError, LookupError, AttributeError, OverflowError) as exc:  # a tag's bad value
         raise InputFileError(
             f"{where}: invalid YAML value",
             [Problem(where, f"{type(exc).__name__}: {brief_key(str(exc), 200)}")],
