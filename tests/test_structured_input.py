@@ -295,6 +295,26 @@ def test_largest_accepted_cost_inputs_still_give_finite_figures(
     assert data["models"]
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("r.yaml", "parameters:\n  hiring_lead_days: .nan\n", ("parameters.hiring_lead_days", "finite")),
+        ("r.yaml", 'parameters:\n  hiring_lead_days: "nan"\n', ("hiring_lead_days", "expected a number")),
+        ("r.yaml", 'fixed_bid: "inf"\n', ("fixed_bid", "finite")),
+        ("r.json", '{"rates": {"developer_mid": {"hour": {"high": 1e300}}}}', ("developer_mid.hour.high",)),
+    ],
+    ids=["yaml-nan", "nan-as-text", "inf-as-text", "json-huge"],
+)
+def test_a_rates_file_with_a_non_finite_number_exits_2(
+    cli: Callable[..., Any], tmp_path: Path, name: str, text: str, words: tuple[str, ...]
+) -> None:
+    rates = write(tmp_path, name, text)
+    result = cli(
+        "cost", str(EXAMPLES / "pre_seed_mvp.yaml"), "--rates", str(rates), "--json", "--trials", "200"
+    )
+    assert_clear_refusal(result, rates, *words)
+
+
 def test_a_json_situation_with_nan_exits_2(cli: Callable[..., Any], tmp_path: Path) -> None:
     body = json.dumps({**GOOD, "weights": {"control": float("nan")}})
     path = write(tmp_path, "s.json", body)
