@@ -208,6 +208,7 @@ class Limits(Entry):
     # added later: a knowledge folder of one's own that lacks them keeps the bundled values
     max_text_chars: CitedNumber | None = None
     max_read_seconds: CitedNumber | None = None
+    max_pdf_stream_tokens: CitedNumber | None = None
 
 
 class Detection(Entry):

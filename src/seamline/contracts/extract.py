@@ -43,6 +43,11 @@ class Budget:
                 "folder of your own (--knowledge)"
             )
 
+    def check(self, pending: int) -> None:
+        """Refuse already when the characters kept plus ``pending`` ones not yet kept pass the limit."""
+        if self.chars + pending > self.max_chars:
+            self.add(pending)
+
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
             raise DocumentError(
@@ -123,7 +128,7 @@ class _HtmlText:
 
 def html_text(html: str, path: Path, budget: Budget) -> str:
     """The text of an HTML document, fed to the parser a chunk at a time."""
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]
 
     target = _HtmlText(budget)
     parser = etree.HTMLParser(target=target, recover=True, no_network=True)
@@ -132,6 +137,8 @@ def html_text(html: str, path: Path, budget: Budget) -> str:
             parser.feed(html[start : start + _CHUNK])
             budget.tick()
         text: str = parser.close()
+    except etree.XMLSyntaxError:  # nothing but white space or comments: "Document is empty"
+        text = target.close()
     except DocumentError:
         raise
     except (etree.LxmlError, ValueError) as exc:
@@ -160,6 +167,7 @@ class _DocxText:
         self.paragraphs: list[str] = []
         self.rows: list[str] = []
         self.text: list[str] = []  # the open paragraph's pieces
+        self.pending = 0  # characters gathered for a paragraph or a row and not yet counted
         self.cell: list[str] = []  # the open cell's paragraphs
         self.cells: list[str] = []  # the open row's cells
         self.span = 1
@@ -173,13 +181,13 @@ class _DocxText:
         role = _ROLES.get((parent, tag), "")
         if parent == "r":
             if tag in (_W + "tab", _W + "ptab"):
-                self.text.append("\t")
+                self.data("\t", True)
             elif tag == _W + "br":
-                self.text.append("\n" if attrib.get(_W + "type", "textWrapping") == "textWrapping" else "")
+                self.data("\n" if attrib.get(_W + "type", "textWrapping") == "textWrapping" else "", True)
             elif tag == _W + "cr":
-                self.text.append("\n")
+                self.data("\n", True)
             elif tag == _W + "noBreakHyphen":
-                self.text.append("-")
+                self.data("-", True)
         elif role == "tr":
             self.cells, self.here, self.offset = [], {}, 0
         elif role == "tc":
@@ -194,17 +202,23 @@ class _DocxText:
             self.above = {}
         self.roles.append(role)
 
-    def data(self, data: str) -> None:
-        if self.roles and self.roles[-1] == "t":
+    def data(self, data: str, in_run: bool = False) -> None:
+        if in_run or (self.roles and self.roles[-1] == "t"):
             self.text.append(data)
+            self.pending += len(data)
+            self.budget.check(self.pending)
 
     def end(self, tag: str) -> None:
         role = self.roles.pop()
         if role == "p":
             text = "".join(self.text)
             self.text = []
-            self.budget.add(len(text) + 2)
-            (self.paragraphs if self.roles[-1] == "body" else self.cell).append(text)
+            if self.roles[-1] == "body":
+                self.paragraphs.append(text)
+                self.budget.add(len(text) + 2)
+                self.pending = 0
+            else:  # counted with its row, where merged cells may repeat it
+                self.cell.append(text)
         elif role == "tc":
             if self.merge:
                 text, span = self.above.get(self.offset, ("", 1))
@@ -215,8 +229,10 @@ class _DocxText:
             self.offset += self.span
         elif role == "tr":
             self.above = self.here
+            self.budget.check(sum(map(len, self.cells)))  # before joining: repeats can make a row huge
             self.rows.append("  ".join(self.cells))
             self.budget.add(len(self.rows[-1]) + 2)
+            self.pending = 0
 
     def comment(self, text: str) -> None:
         pass
@@ -290,8 +306,8 @@ def docx_text(raw: bytes, path: Path, limits: ReadLimits, budget: Budget) -> str
             return text
     except DocumentError:
         raise
-    except (zipfile.BadZipFile, EOFError):
-        raise DocumentError(f"{path}: corrupt DOCX (not a valid ZIP archive, or a damaged part)") from None
+    except (zipfile.BadZipFile, EOFError) as exc:  # a bad CRC: a part is damaged, or its header lies
+        raise DocumentError(f"{path}: corrupt DOCX (not a valid ZIP archive: {exc})"[:300]) from None
     except Exception as exc:  # zlib and lxml raise assorted errors on damaged parts
         raise DocumentError(f"{path}: corrupt DOCX ({type(exc).__name__})") from None
 
@@ -306,20 +322,19 @@ def pdf_reader(raw: bytes, path: Path) -> Any:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
 
-    reader = PdfReader(io.BytesIO(raw), strict=False)
-    if not reader.is_encrypted:
-        return reader
-    method = _encryption(reader)
     try:
+        reader = PdfReader(io.BytesIO(raw), strict=False)  # tries the empty password itself
+        if not reader.is_encrypted:
+            return reader
+        method = _encryption(reader)
         opened = reader.decrypt("")  # a PDF with only an owner password opens without one
-    except DependencyError:
+    except DependencyError:  # pypdf needs the 'cryptography' package for AES, even to try a password
+        method = "AES-256" if b"/AESV3" in raw else "AES"
         raise DocumentError(
             f"{path}: the PDF is encrypted ({method}); seamline cannot tell whether it opens without a "
             "password because the 'cryptography' package is not installed (pip install cryptography). "
             "Decrypt it (or export an unprotected copy) first"
         ) from None
-    except Exception:  # a damaged encryption dictionary
-        opened = 0
     if not opened:
         raise DocumentError(
             f"{path}: the PDF is encrypted ({method}) and needs a password; decrypt it (or export an "

@@ -46,6 +46,7 @@ class ReadLimits:
     min_text_chars_per_page: int
     max_text_chars: int
     max_read_seconds: float
+    max_pdf_stream_tokens: int
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def default_limits(knowledge: Path | str | None = None) -> ReadLimits:
     bundled = load_signals(None).limits
     text_chars = lim.max_text_chars or bundled.max_text_chars
     read_seconds = lim.max_read_seconds or bundled.max_read_seconds
-    assert text_chars is not None and read_seconds is not None  # the bundled file sets both
+    stream_tokens = lim.max_pdf_stream_tokens or bundled.max_pdf_stream_tokens
+    assert text_chars and read_seconds and stream_tokens  # the bundled file sets them
     return ReadLimits(
         max_file_bytes=int(lim.max_file_bytes.value),
         max_docx_uncompressed_bytes=int(lim.max_docx_uncompressed_bytes.value),
@@ -75,6 +77,7 @@ def default_limits(knowledge: Path | str | None = None) -> ReadLimits:
         min_text_chars_per_page=int(lim.min_text_chars_per_page.value),
         max_text_chars=int(text_chars.value),
         max_read_seconds=float(read_seconds.value),
+        max_pdf_stream_tokens=int(stream_tokens.value),
     )
 
 
@@ -98,7 +101,7 @@ def read_document(path: str | Path, limits: ReadLimits | None = None) -> Documen
     p = Path(path)
     limits = limits or default_limits()
     suffix = p.suffix.lower()
-    if suffix not in SUPPORTED and not p.is_dir():
+    if suffix not in SUPPORTED and p.is_file():  # anything else is named for what it is, below
         raise DocumentError(
             f"{p}: unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(SUPPORTED)}"
         )
@@ -167,7 +170,9 @@ def _pdf_text(raw: bytes, p: Path, limits: ReadLimits, budget: Budget) -> str:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     texts: list[str] = []
     try:
-        with apply_configuration(jbig2dec_binary=None):  # text only: never run an image decoder
+        with apply_configuration(  # text only: never run an image decoder
+            jbig2dec_binary=None, stream_parsing_work_maximum_count=limits.max_pdf_stream_tokens
+        ):
             reader = pdf_reader(raw, p)
             pages = reader.pages
             if len(pages) > limits.max_pdf_pages:
@@ -177,6 +182,10 @@ def _pdf_text(raw: bytes, p: Path, limits: ReadLimits, budget: Budget) -> str:
                 )
             for page in pages:
                 text = page.extract_text() or ""
+                if not text.strip():  # pypdf gives "" for a page it could not read: a bomb, not a scan
+                    contents = page.get_contents()
+                    if contents is not None:
+                        len(contents.operations)
                 budget.add(len(text) + 2)
                 texts.append(text)
                 budget.tick()
