@@ -1,0 +1,177 @@
+"""Hostile documents through ``seamline check``, each in a fresh process with a watchdog and a memory gauge.
+
+The corpus is written by scripts/make_hostile_documents.py (once per session); a FIFO and a link to
+/dev/zero are added here. Every case must end within :data:`WATCHDOG_S` seconds with a peak resident memory
+under :data:`MAX_RSS_BYTES`: a refusal exits 2 with one line on stderr naming the file and the problem (no
+traceback, no internal error); a valid document exits 0, and where it is a fixture in disguise (UTF-16
+text, a PDF with an owner password only) it gets the fixture's answer. Peak memory is the child's own
+``ru_maxrss`` from ``os.wait4``; an address-space limit well above the goal only stops a runaway child
+from taking the machine down with it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seamline.contracts.check import check_contract
+
+ROOT = Path(__file__).resolve().parents[2]
+FIX = Path(__file__).parent / "fixtures"
+WATCHDOG_S = 30
+MAX_RSS_BYTES = 1_000_000_000  # the issue's goal: 1 GB peak resident memory per document
+RUNAWAY_BYTES = 3 * 1024**3  # address space (numpy and lxml map more than they touch; 1.5 GiB suffice)
+
+_spec = importlib.util.spec_from_file_location(
+    "make_hostile_documents", ROOT / "scripts" / "make_hostile_documents.py"
+)
+assert _spec is not None and _spec.loader is not None
+hostile = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = hostile  # its dataclasses look themselves up there
+_spec.loader.exec_module(hostile)
+
+SPECIAL = {  # made at run time: name in the corpus (or a path) -> words of the refusal
+    "fifo.txt": "named pipe",  # reading a FIFO would wait for ever
+    "zero.txt": "device",  # a .txt link to /dev/zero: reading it would never end
+    "/dev/zero": "device",
+}
+# refusals also checked with --json (the same message, exit 2): one of each kind of reader
+JSON_TOO = ("fifo.txt", "binary_junk.txt", "lying_header.docx", "aes256.pdf", "stream_bomb.pdf")
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+    peak_rss: int  # bytes
+    timed_out: bool
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("hostile")
+    hostile.write(out)
+    os.mkfifo(out / "fifo.txt")
+    (out / "zero.txt").symlink_to("/dev/zero")
+    return out
+
+
+def _command() -> list[str]:
+    entry = shutil.which("seamline", path=str(Path(sys.executable).parent))
+    if entry:
+        return [entry]
+    return [sys.executable, "-c", "import sys; from seamline.cli import main; sys.exit(main())"]
+
+
+def _limit_address_space() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (RUNAWAY_BYTES, RUNAWAY_BYTES))
+
+
+def run_check(path: Path | str, *args: str) -> Run:
+    """``seamline check PATH ARGS`` in a fresh process: exit code, output, peak memory, whether it hung."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [*_command(), "check", str(path), *args],
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_limit_address_space,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+        fired = threading.Event()
+
+        def kill() -> None:
+            fired.set()
+            proc.kill()
+
+        watchdog = threading.Timer(WATCHDOG_S, kill)
+        watchdog.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            watchdog.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            usage.ru_maxrss * 1024,  # kilobytes on Linux
+            fired.is_set(),
+        )
+
+
+def _assert_bounded(run: Run, name: str) -> None:
+    assert not run.timed_out, f"{name}: still running after {WATCHDOG_S} s"
+    assert run.peak_rss < MAX_RSS_BYTES, f"{name}: peak memory {run.peak_rss / 1e6:.0f} MB"
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+
+
+def _assert_refused(run: Run, name: str, words: str) -> None:
+    _assert_bounded(run, name)
+    assert run.code == 2, (run.code, run.err)
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1, run.err
+    assert lines[0].startswith("error: ") and name in lines[0] and words in lines[0], lines[0]
+
+
+def _answer(report: dict[str, Any]) -> dict[str, Any]:
+    """What a check says, without where the file was."""
+    det = report["detected"]
+    return {
+        "title": report["title"],
+        "claimed": report["claimed"],
+        "model": det["model"],
+        "document_type": det["document_type"],
+        "findings": {f["item"]: f["status"] for f in report["findings"]},
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(hostile.CASES))
+def test_hostile_document(corpus: Path, name: str) -> None:
+    case = hostile.CASES[name][1]
+    if case.expect == "refused":
+        _assert_refused(run_check(corpus / name), name, case.words)
+        return
+    run = run_check(corpus / name, "--json")
+    _assert_bounded(run, name)
+    assert run.code == 0, run.err
+    report = json.loads(run.out)
+    assert report["path"].endswith(name) and report["findings"]
+    if case.words:  # the fixture it disguises: the same answer
+        assert _answer(report) == _answer(check_contract(FIX / case.words).to_json())
+
+
+@pytest.mark.parametrize("name", list(SPECIAL))
+def test_special_files_are_refused_at_once(corpus: Path, name: str) -> None:
+    run = run_check(corpus / name)  # an absolute name stays itself
+    _assert_refused(run, name, SPECIAL[name])
+    assert "not a regular file" in run.err
+
+
+@pytest.mark.parametrize("name", JSON_TOO)
+def test_refusals_are_the_same_with_json(corpus: Path, name: str) -> None:
+    words = SPECIAL[name] if name in SPECIAL else hostile.CASES[name][1].words
+    run = run_check(corpus / name, "--json")
+    _assert_refused(run, name, words)
+    assert run.out == ""
+
+
+def test_every_case_says_why() -> None:
+    assert all(case.expect in ("ok", "refused") and case.why for _, case in hostile.CASES.values())
+    assert {"text_19mb.txt", "lying_header.docx", "spans_1m.html", "aes256.pdf"} <= set(hostile.CASES)

@@ -1,0 +1,60 @@
+"""Uploads go through the same bounded reader as ``seamline check`` (issue 13)."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIX = ROOT / "tests" / "contracts" / "fixtures"
+
+_spec = importlib.util.spec_from_file_location(
+    "make_hostile_documents", ROOT / "scripts" / "make_hostile_documents.py"
+)
+assert _spec is not None and _spec.loader is not None
+hostile = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = hostile
+_spec.loader.exec_module(hostile)
+
+
+def _check(client: Any, name: str, data: bytes) -> Any:
+    return client.post("/api/v1/check", files={"file": (name, data, "application/octet-stream")})
+
+
+def test_utf16_text_upload_is_read(client: Any) -> None:
+    text = (FIX / "staff_augmentation.md").read_text(encoding="utf-8")
+    plain = _check(client, "c.md", text.encode("utf-8"))
+    wide = _check(client, "c.md", b"\xff\xfe" + text.encode("utf-16-le"))
+    assert plain.status_code == wide.status_code == 200, wide.text
+    assert wide.json()["detected"] == plain.json()["detected"]
+
+
+def test_a_docx_with_a_lying_header_is_refused_not_inflated(client: Any) -> None:
+    r = _check(client, "liar.docx", hostile.docx_lying_header())
+    assert r.status_code == 400, r.text
+    assert "liar.docx: corrupt DOCX" in r.json()["message"]
+
+
+def test_an_aes_pdf_upload_is_called_encrypted(client: Any) -> None:
+    r = _check(client, "locked.pdf", hostile.pdf_aes256())
+    assert r.status_code == 400, r.text
+    assert "locked.pdf: the PDF is encrypted (AES-256)" in r.json()["message"]
+
+
+def test_the_text_limit_applies_to_uploads(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from seamline.contracts import ingest
+
+    real = ingest.default_limits
+    monkeypatch.setattr(
+        ingest,
+        "default_limits",
+        lambda knowledge=None: dataclasses.replace(real(knowledge), max_text_chars=100_000),
+    )
+    r = _check(client, "spans.html", b"<html><body>" + b"<span>word " * 200_000 + b"</body></html>")
+    assert r.status_code == 400, r.text
+    assert "spans.html: the document's text is over the 100000-character limit" in r.json()["message"]
