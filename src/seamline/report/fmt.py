@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
 from seamline.report.document import DecisionDocument
+
+T = TypeVar("T")
+
+# Characters no format may carry as they are: C0 controls but tab and newline, DEL, C1 controls, bidi
+# embeddings/overrides/isolates and marks (they reorder a line on screen), unpaired surrogates and the
+# noncharacters U+FFFE/U+FFFF (invalid in XML, so in DOCX). The same set the CLI neutralises.
+_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 VERDICT = {"recommended": "recommended", "viable": "viable", "not_advised": "not advised"}
 EFFECT = {"for": "+", "against": "−", "gate": "✗", "info": "·"}
@@ -111,3 +125,45 @@ def checklist_heading(doc: DecisionDocument) -> str:
 def source_text(doc: DecisionDocument, index: int) -> str:
     s = doc.sources[index]
     return f"{s.publisher}, “{s.title}”" + (f" ({s.date})" if s.date else "") + f" — id {s.id}"
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # one undecodable byte, as surrogateescape keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with line breaks made ``\\n`` and every character in ``_UNSAFE`` shown as an escape
+    (``\\x01``, ``\\u202e``), so a name or a contract's text reads the same in every format and none can
+    break a DOCX (XML) file or reorder a line."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
+
+
+def as_text(doc: T) -> T:
+    """``doc`` (a document or any frozen value) with :func:`visible` applied to every string in it.
+
+    Renderers call it first, so whatever a user, a document or a knowledge-base override put in a field
+    reaches the output as text; values without such characters are returned as they are (no copy)."""
+    cleaned: T = _clean(doc)
+    return cleaned
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, tuple):
+        items = tuple(_clean(v) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, BaseModel):
+        changes = {}
+        for name in type(value).model_fields:
+            old = getattr(value, name)
+            new = _clean(old)
+            if new is not old:
+                changes[name] = new
+        return value.model_copy(update=changes) if changes else value
+    return value

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 TEMPLATE = Path(__file__).with_name("templates") / "report.html.j2"
 FILL_IN = re.compile(r"\[to fill in:[^\]]*\]")
+HTML_FONT_STACK = '"DejaVu Sans", "Helvetica", "Arial", sans-serif'  # the reader's own fonts
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +57,19 @@ def css_string(text: str) -> Any:
 
 
 def render_html(doc: DecisionDocument, *, pdf: bool = False) -> str:
+    """The page; with ``pdf``, print styles and the shipped fonts (see :mod:`render_pdf`) for WeasyPrint."""
+    from markupsafe import Markup
+
+    doc = fmt.as_text(doc)
     numbers = fmt.source_numbers(doc)
+    if pdf:
+        from seamline.report.render_pdf import FONT_FAMILY, font_faces
+
+        faces = font_faces()
+        family = css_string(FONT_FAMILY)
+        stack = family + Markup(", sans-serif")
+    else:
+        faces, family, stack = [], Markup(""), Markup(HTML_FONT_STACK)
 
     def charts(ids: list[str]) -> list[Chart]:
         return [c for c in (doc.chart(i) for i in ids) if c is not None]
@@ -80,5 +93,9 @@ def render_html(doc: DecisionDocument, *, pdf: bool = False) -> str:
         charts=charts,
         fill=_fill,
         footer=css_string(doc.situation_name),
+        font_faces=faces,
+        font_family=family,
+        font_stack=stack,
+        css_string=css_string,
         source_text=lambda i: fmt.source_text(doc, i),
     )
