@@ -48,12 +48,15 @@ class Machine:
         if apt != "absent":
             chmod = shutil.which("chmod") or "/bin/chmod"
             installs = (
-                'for p in "$@"; do case "$p" in\n'
-                f'  chromium) echo "exit 0" > "{self.bin}/chromium"; {chmod} +x "{self.bin}/chromium";;\n'
-                f'  poppler-utils) echo "exit 0" > "{self.bin}/pdftoppm"; {chmod} +x "{self.bin}/pdftoppm";;\n'
+                'for p in "$@"; do tool=; case "$p" in\n'
+                "  chromium) tool=chromium;;\n"
+                "  poppler-utils) tool=pdftoppm;;\n"
                 f'  libpango-1.0-0) echo "{PANGO.strip()}" >> "{self.libs}";;\n'
                 f'  libpangoft2-1.0-0) echo "{PANGOFT2.strip()}" >> "{self.libs}";;\n'
-                "esac; done"
+                "  *) continue;;\n"
+                f'esac; [ -z "$tool" ] || {{ echo "exit 0" > "{self.bin}/$tool";\n'
+                f'  {chmod} +x "{self.bin}/$tool"; }}\n'
+                "done"
             )
             fail = "exit 100" if apt == "fails" else ""
             self._script(

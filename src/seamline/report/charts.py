@@ -5,9 +5,10 @@ Every chart is drawn from the document's own values, so the same document always
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 if TYPE_CHECKING:
     from seamline.cost.seam_map import SeamMap
@@ -20,6 +21,7 @@ VENDOR_COLOUR = "#d98c2b"
 SEAM_COLOUR = "#c0392b"
 HIGHLIGHT = "#2e7d32"
 RANGE_COLOUR = "#8a8a8a"
+P = ParamSpec("P")
 
 
 def _pyplot() -> Any:
@@ -29,6 +31,18 @@ def _pyplot() -> Any:
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def _as_written(draw: Callable[P, bytes]) -> Callable[P, bytes]:
+    """Draw with mathtext off, so a ``$`` in a model or role name is a dollar sign, never a formula (nor
+    a parse error that would stop the document)."""
+
+    @functools.wraps(draw)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        with _pyplot().rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return wrapper
 
 
 def _png(fig: Any) -> bytes:
@@ -45,6 +59,7 @@ def _money(value: float, _pos: Any = None) -> str:
     return f"${value / 1e3:.0f}k"
 
 
+@_as_written
 def cost_range_png(result: CostComparison, highlight: str | None) -> bytes:
     """P10-P90 bar of total cost per model, P50 tick and mean dot; the recommended model in green."""
     from matplotlib.ticker import FuncFormatter
@@ -72,6 +87,7 @@ def cost_range_png(result: CostComparison, highlight: str | None) -> bytes:
     return _png(fig)
 
 
+@_as_written
 def cost_components_png(result: CostComparison) -> bytes:
     """Mean cost per model split into its components (stacked horizontal bars)."""
     from matplotlib.ticker import FuncFormatter
@@ -99,6 +115,7 @@ def cost_components_png(result: CostComparison) -> bytes:
     return _png(fig)
 
 
+@_as_written
 def seams_png(
     seam_map: SeamMap, model_ids: Sequence[str], roles: Sequence[tuple[str, str]], names: dict[str, str]
 ) -> bytes:

@@ -16,6 +16,7 @@ from seamline.report.document import DecisionDocument
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: "no date"
 CHART_WIDTH_CM = 16.5
+PROPERTY_CHARS = 255  # python-docx refuses longer core properties
 
 
 def _table(document: Any, head: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:
@@ -60,17 +61,18 @@ def render_docx(doc: DecisionDocument) -> bytes:
     import docx
     from docx.shared import Pt
 
+    doc = fmt.as_text(doc)  # Word's XML cannot hold control characters: they are shown as \x01
     n = fmt.source_numbers(doc)
     S = fmt.SECTIONS
     d = docx.Document()
     d.styles["Normal"].font.name = "Calibri"
     d.styles["Normal"].font.size = Pt(10)
     props = d.core_properties
-    props.title = doc.title
+    props.title = _property(doc.title)
     props.subject = "Engagement model decision"
     props.author = "seamline"
     props.last_modified_by = "seamline"
-    props.keywords = f"knowledge {doc.knowledge_version}"
+    props.keywords = _property(f"knowledge {doc.knowledge_version}")
     props.created = props.modified = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     props.revision = 1
 
@@ -238,6 +240,11 @@ def _brief(d: Any, doc: DecisionDocument, n: dict[str, int]) -> None:
         p = d.add_paragraph()
         p.add_run("The contract will need to cover: ").bold = True
         p.add_run("; ".join(b.contract_terms) + ".")
+
+
+def _property(value: str) -> str:
+    """``value`` within the 255 characters Word allows in a core property (the heading keeps it whole)."""
+    return value if len(value) <= PROPERTY_CHARS else value[: PROPERTY_CHARS - 1] + "…"
 
 
 def _reproducible(d: Any) -> bytes:
