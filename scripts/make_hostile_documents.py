@@ -63,6 +63,11 @@ def text_19mb_wide() -> bytes:
     return "Hostile input \U0001f600\n\n".encode() + _repeat_to(_contract_text(), 19 * MB - 30)
 
 
+def short_sentences_19mb() -> bytes:
+    """Nearly five million sentences of three characters: no clause long enough to stand alone."""
+    return b"Ab. " * (19 * MB // 4)
+
+
 def no_spaces_19mb() -> bytes:
     return b"a" * (19 * MB)
 
@@ -468,6 +473,7 @@ CASES: dict[str, tuple[Callable[[], bytes], Case]] = {
     "text_19mb.txt": (text_19mb, Case("ok", "", "a 19 MB text, inside the 20 MB limit")),
     "text_19mb_wide.txt": (text_19mb_wide, Case("ok", "", "19 MB held at 4 bytes a character")),
     "no_spaces_19mb.txt": (no_spaces_19mb, Case("ok", "", "19 MB without a space")),
+    "short_sentences_19mb.txt": (short_sentences_19mb, Case("ok", "", "19 MB of three-letter sentences")),
     "utf16le_bom.txt": (
         _bom_text("utf-16-le", b"\xff\xfe"),
         Case("ok", "staff_augmentation.md", "UTF-16 text with a byte-order mark"),

@@ -123,6 +123,17 @@ def test_segment_offsets_always_point_into_the_text(text: str) -> None:
         assert 0 <= clause.start < clause.end <= len(norm)
 
 
+@pytest.mark.parametrize("text", ["Ab. " * 5000, "1. SUPPLIER SHALL\n" * 2000, "x\n\n\n\n" * 3000])
+def test_segment_cuts_a_tail_of_short_fragments(text: str) -> None:
+    """Short fragments to the end of a text were one clause, however long (a 19 MB text of short
+    sentences took 750 MB to check)."""
+    norm = normalise(text)
+    clauses = segment(norm)
+    assert clauses and max(len(c.text) for c in clauses) <= 2000
+    for clause in clauses:
+        assert norm[clause.start : clause.end] == clause.text
+
+
 def test_segment_keeps_sections() -> None:
     text = "1. DEFINITIONS\nTerms used in this agreement have these meanings.\n\n2. FEES\nThe client pays."
     clauses = segment(text)

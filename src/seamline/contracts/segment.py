@@ -10,6 +10,7 @@ the same function serves training (``scripts/train_contracts.py``) and checking.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _BOUNDARY = re.compile(
@@ -61,20 +62,11 @@ def _heading_of(fragment: str) -> str | None:
 
 def segment(text: str, *, min_chars: int = 40, max_chars: int = 2000) -> list[Clause]:
     """Cut ``text`` into clauses with offsets; every character of a clause lies inside ``text``."""
-    pieces: list[tuple[int, int]] = []
-    pos = 0
-    for m in _BOUNDARY.finditer(text):
-        if m.start() > pos:
-            pieces.append((pos, m.start()))
-        pos = m.end()
-    if pos < len(text):
-        pieces.append((pos, len(text)))
-
     clauses: list[Clause] = []
     section = ""
     pending: int | None = None  # start of short fragments waiting to be joined to the next piece
     has_word = _WORD.search
-    for start, end in pieces:
+    for start, end in _pieces(text):
         if not has_word(text, start, end):
             continue
         if pending is None and end - start < min_chars * 2:
@@ -88,12 +80,32 @@ def segment(text: str, *, min_chars: int = 40, max_chars: int = 2000) -> list[Cl
         if pending is not None:
             start = pending
             pending = None
-        while end - start > max_chars:  # very long runs without a boundary: cut at a space
-            cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
-            cut = cut if cut > start else start + max_chars
-            clauses.append(Clause(text[start:cut], start, cut, section))
-            start = cut + 1
-        clauses.append(Clause(text[start:end], start, end, section))
-    if pending is not None:
-        clauses.append(Clause(text[pending : len(text)].rstrip(), pending, len(text.rstrip()), section))
+        _cut(text, start, end, section, max_chars, clauses)
+    if pending is not None:  # short fragments up to the end (but for trailing white space)
+        end = len(text)
+        while end > pending and text[end - 1].isspace():
+            end -= 1
+        _cut(text, pending, end, section, max_chars, clauses)
     return clauses
+
+
+def _cut(text: str, start: int, end: int, section: str, max_chars: int, clauses: list[Clause]) -> None:
+    """Add ``text[start:end]`` as clauses of at most ``max_chars``: a very long run without a boundary is
+    cut at a space."""
+    while end - start > max_chars:
+        cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
+        cut = cut if cut > start else start + max_chars
+        clauses.append(Clause(text[start:cut], start, cut, section))
+        start = cut + 1
+    clauses.append(Clause(text[start:end], start, end, section))
+
+
+def _pieces(text: str) -> Iterator[tuple[int, int]]:
+    """The stretches between boundaries, one at a time (a text of short sentences has millions)."""
+    pos = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.start() > pos:
+            yield pos, m.start()
+        pos = m.end()
+    if pos < len(text):
+        yield pos, len(text)
