@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -172,10 +171,12 @@ def _refuse(where: str, line: int, path: str, summary: str, detail: str) -> Stru
     )
 
 
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()  # builds one scalar at a time: no state kept between
+
+
 def _scalar_number(tag: str, value: str) -> tuple[str, str] | None:
     """(summary, detail) when a scalar YAML reads as a number is not finite, too large or unreadable."""
-    node = yaml.ScalarNode(tag, value)
-    constructor = yaml.constructor.SafeConstructor()
+    number: float
     if tag == _INT:
         digits = len(value.replace("_", "").lstrip("+-"))
         if digits > 30:
@@ -183,20 +184,30 @@ def _scalar_number(tag: str, value: str) -> tuple[str, str] | None:
                 "a whole number too large",
                 f"a whole number of {digits} digits; expected a number within {NUMBER_BOUND}",
             )
-        try:
-            number: float = constructor.construct_yaml_int(node)
-        except (ValueError, LookupError):  # IndexError: an empty `!!int`
-            return "not a whole number", f"got {brief(value)}; expected a whole number"
+        if value.isdigit() and (value[0] != "0" or len(value) == 1):  # plain decimal: YAML reads it as int()
+            number = int(value)
+        else:  # signs, 0x, 0o, 0b, YAML 1.1 octal 017, sexagesimal 1:30
+            try:
+                number = _CONSTRUCTOR.construct_yaml_int(yaml.ScalarNode(tag, value))
+            except (ValueError, LookupError):  # IndexError: an empty `!!int`
+                return "not a whole number", f"got {brief(value)}; expected a whole number"
     else:
-        try:
-            number = constructor.construct_yaml_float(node)
-        except (ValueError, LookupError):
-            return "not a number", f"got {brief(value)}; expected a number"
+        try:  # 1.5, -2.0e+3, 1_000.5: Python reads these as YAML does
+            number = float(value)
+        except ValueError:  # .inf, .nan, sexagesimal 1:30.5
+            try:
+                number = _CONSTRUCTOR.construct_yaml_float(yaml.ScalarNode(tag, value))
+            except (ValueError, LookupError):
+                return "not a number", f"got {brief(value)}; expected a number"
         if not math.isfinite(number):
             return "not a finite number", _FINITE
     if abs(number) > MAX_NUMBER:
         return "a number too large", f"got {brief(value)}; expected a number within {NUMBER_BOUND}"
     return None
+
+
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line + 1 if event.start_mark is not None else 0
 
 
 def _check_yaml(text: str, where: str) -> None:
@@ -208,7 +219,26 @@ def _check_yaml(text: str, where: str) -> None:
     anchors: dict[str, tuple[int, int, int, str | None, str]] = {}
     open_anchors: set[str] = set()
     extra_nodes = extra_chars = 0
+    scalar_event = yaml.ScalarEvent
+    parent: _Frame | None
     for event in yaml.parse(text, Loader=_SafeLoader):
+        if type(event) is scalar_event and stack and not (stack[-1].is_map and stack[-1].expect_key):
+            # the common case first: a value (not a key) inside a list or mapping
+            value, parent = event.value, stack[-1]
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolver.resolve(yaml.ScalarNode, value, event.implicit)
+            if tag in (_INT, _FLOAT):
+                bad = _scalar_number(tag, value)
+                if bad is not None:
+                    raise _refuse(where, _line(event), _path_of(stack), *bad)
+            if event.anchor is not None:
+                key_kind = None if tag in (_STR, _MERGE) else _KEY_KIND.get(tag, "not text")
+                anchors[event.anchor] = (1, len(value), 0, key_kind, value)
+            parent.nodes += 1
+            parent.chars += len(value)
+            parent.advance()
+            continue
         if isinstance(event, yaml.CollectionEndEvent):
             frame = stack.pop()
             if frame.anchor is not None:
@@ -225,8 +255,8 @@ def _check_yaml(text: str, where: str) -> None:
             if isinstance(event, yaml.DocumentStartEvent):
                 anchors.clear()
             continue
-        line = event.start_mark.line + 1 if event.start_mark is not None else 0
-        parent: _Frame | None = stack[-1] if stack else None
+        line = _line(event)
+        parent = stack[-1] if stack else None
         is_key = parent is not None and parent.is_map and parent.expect_key
         if isinstance(event, yaml.CollectionStartEvent):
             if is_key:
@@ -331,9 +361,6 @@ def _json_float(text: str) -> float | _Refused:
     return value if math.isfinite(value) else _Refused(text)
 
 
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-
-
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
@@ -350,7 +377,12 @@ class _DuplicateKey(ValueError):
 
 
 def parse_json(text: str | bytes, where: str) -> Any:
-    """Parse JSON with the same bounds as YAML (depth, duplicate keys, finite numbers within ±10^15)."""
+    """Parse JSON with the same bounds as YAML (depth, duplicate keys, finite numbers within ±10^15).
+
+    Python's decoder guards its own recursion (RecursionError, refused here); :func:`check_data` then bounds
+    the depth to :data:`MAX_DEPTH` and names the path. NaN, Infinity and numbers with too many digits are
+    held as :class:`_Refused` while decoding, so the refusal can name their path too.
+    """
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -358,25 +390,6 @@ def parse_json(text: str | bytes, where: str) -> Any:
             raise InputFileError(
                 f"{where}: not UTF-8 text (byte {exc.start})", [Problem(where, "expected UTF-8 JSON")]
             ) from None
-    if text.count("[") + text.count("{") > MAX_DEPTH:  # only then can it nest too deeply
-        depth = 0
-        for token in _JSON_TOKENS.finditer(text):
-            mark = token.group()
-            if mark in ("[", "{"):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    line = text.count("\n", 0, token.start()) + 1
-                    raise StructureError(
-                        f"{where}:{line}: nested more than {MAX_DEPTH} levels deep",
-                        [
-                            Problem(
-                                f"{where}:{line}",
-                                f"lists and objects nested more than {MAX_DEPTH} levels deep",
-                            )
-                        ],
-                    )
-            elif mark in ("]", "}"):
-                depth -= 1
     try:
         data = json.loads(
             text,
@@ -394,8 +407,11 @@ def parse_json(text: str | bytes, where: str) -> Any:
             f"{where}: invalid JSON",
             [Problem(f"{where}:{exc.lineno}", f"{exc.msg} (column {exc.colno})")],
         ) from None
-    except RecursionError:  # pragma: no cover - the depth scan above refuses these first
-        raise StructureError(f"{where}: nested too deeply", [Problem(where, "nested too deeply")]) from None
+    except RecursionError:  # the C decoder's guard (about 1,000 levels); check_data bounds the rest
+        raise StructureError(
+            f"{where}: nested more than {MAX_DEPTH} levels deep",
+            [Problem(where, f"lists and objects nested more than {MAX_DEPTH} levels deep")],
+        ) from None
     check_data(data, where)
     return data
 
@@ -403,63 +419,80 @@ def parse_json(text: str | bytes, where: str) -> Any:
 # ------------------------------------------------------------------------------------------ built values
 def check_data(data: Any, where: str) -> None:
     """Refuse built values that break the bounds: deeper than :data:`MAX_DEPTH`, a key that is not text,
-    a number that is not finite or beyond ±:data:`MAX_NUMBER`. The message names ``where`` and the path."""
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
-    while stack:
-        value, parts = stack.pop()
-        if value is None or isinstance(value, str | bool):
-            continue
-        problem: tuple[str, str] | None = None
-        if isinstance(value, _Refused):
+    a number that is not finite or beyond ±:data:`MAX_NUMBER`. The message names ``where`` and the path.
+
+    Iterative, and plain values in range are never pushed, so a flat list of a million numbers is cheap.
+    """
+    stack: list[tuple[Any, Any, int]] = [(data, None, 0)]  # (value, path as (parent, key) links, depth)
+    problem: tuple[str, str] | None = None
+    while stack and problem is None:
+        value, link, depth = stack.pop()
+        kind = type(value)
+        is_map = kind is dict or (kind is not list and kind is not tuple and isinstance(value, Mapping))
+        if not is_map and kind is not list and kind is not tuple and not isinstance(value, list | tuple):
+            problem = _problem(value)
+        elif depth >= MAX_DEPTH:
             problem = (
-                (
-                    "not a finite number",
-                    _FINITE,
-                )
-                if not value.text.lstrip("-")[:1].isdigit()
-                else (
-                    "a number too large",
-                    f"got {brief(value.text)}; expected a number within {NUMBER_BOUND}",
-                )
+                f"nested more than {MAX_DEPTH} levels deep",
+                f"lists and mappings nested more than {MAX_DEPTH} levels deep",
             )
-        elif isinstance(value, float):
-            if not math.isfinite(value):
-                problem = (
-                    "not a finite number",
-                    _FINITE,
-                )
-            elif abs(value) > MAX_NUMBER:
-                problem = ("a number too large", f"got {value:g}; expected a number within {NUMBER_BOUND}")
-        elif isinstance(value, int):
-            if abs(value) > MAX_NUMBER:
-                problem = (
-                    "a number too large",
-                    f"got {brief(value)}; expected a number within {NUMBER_BOUND}",
-                )
-        elif isinstance(value, Mapping | list | tuple):
-            if len(parts) >= MAX_DEPTH:
-                problem = (
-                    f"nested more than {MAX_DEPTH} levels deep",
-                    f"lists and mappings nested more than {MAX_DEPTH} levels deep",
-                )
-            elif isinstance(value, Mapping):
-                keys = list(value)
-                bad = next((k for k in keys if not isinstance(k, str)), _NO_KEY)
-                if bad is not _NO_KEY:
+        elif is_map:
+            for key in reversed(list(value)):
+                if type(key) is not str and not isinstance(key, str):
                     problem = (
                         "a key that is not text",
-                        f"the key {brief(bad)} is not text; keys must be text",
+                        f"the key {brief(key)} is not text; keys must be text",
                     )
-                else:
-                    stack.extend((value[k], (*parts, k)) for k in reversed(keys))
-            else:
-                stack.extend((item, (*parts, i)) for i, item in reversed(list(enumerate(value))))
-        if problem is not None:
-            path = field_path(parts) or "(top level)"
-            raise StructureError(f"{where}: {path}: {problem[0]}", [Problem(path, problem[1])])
+                    break
+                item = value[key]
+                if not _plain(item):
+                    stack.append((item, (link, key), depth + 1))
+        else:
+            for i in range(len(value) - 1, -1, -1):
+                item = value[i]
+                if not _plain(item):
+                    stack.append((item, (link, i), depth + 1))
+    if problem is not None:
+        parts: list[Any] = []
+        while link is not None:
+            link, part = link
+            parts.append(part)
+        parts.reverse()
+        deep = problem[0].startswith("nested")  # the first levels say where; the rest is noise
+        path = (field_path(parts[:3]) + ("…" if len(parts) > 3 else "")) if deep else field_path(parts)
+        path = path or "(top level)"
+        raise StructureError(f"{where}: {path}: {problem[0]}", [Problem(path, problem[1])])
 
 
-_NO_KEY = object()
+def _plain(value: Any) -> bool:
+    """Text, true/false, null or a number in range: nothing to check below it."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int or kind is float:
+        return -MAX_NUMBER <= value <= MAX_NUMBER  # False for NaN
+    return False
+
+
+def _problem(value: Any) -> tuple[str, str] | None:
+    """(summary, detail) when a value that is not a list or mapping breaks a bound."""
+    if _plain(value):
+        return None
+    if isinstance(value, _Refused):
+        if not value.text.lstrip("-")[:1].isdigit():
+            return "not a finite number", _FINITE
+        return "a number too large", f"got {brief(value.text)}; expected a number within {NUMBER_BOUND}"
+    if isinstance(value, float):  # a float subclass too (NumPy's)
+        if not math.isfinite(value):
+            return "not a finite number", _FINITE
+        if abs(value) > MAX_NUMBER:
+            return "a number too large", f"got {value:g}; expected a number within {NUMBER_BOUND}"
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_NUMBER:
+            return "a number too large", f"got {brief(value)}; expected a number within {NUMBER_BOUND}"
+        return None
+    return None  # text subclasses, dates, bytes: the schema judges them
 
 
 # ------------------------------------------------------------------------------------------ text and files
