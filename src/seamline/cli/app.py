@@ -18,34 +18,18 @@ characters a terminal would obey escaped as ``\\uXXXX`` inside strings.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-# C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates and marks,
-# and unpaired surrogates (bytes undecodable as UTF-8, kept by Python's surrogateescape).
-_UNSAFE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-# In JSON text the C0 controls are already escaped by json.dumps; these are the rest.
-_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if 0xDC80 <= code <= 0xDCFF:  # one undecodable byte, as surrogateescape keeps it
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+from seamline.textsafe import UNSAFE_IN_JSON, show_escaped
 
 
 def neutralise(text: str) -> str:
     """``text`` with every character a terminal would obey replaced by a visible escape (``\\x1b``)."""
-    if "\r\n" in text:
-        text = text.replace("\r\n", "\n")
-    return _UNSAFE.sub(_visible, text)
+    return show_escaped(text)
 
 
 def plain(value: object) -> str:
@@ -75,7 +59,7 @@ def dump_json(data: Any, indent: int | None = 2) -> str:
     """Strict JSON text (``NaN``/``Infinity`` raise ValueError: a bug, never valid output), with C1
     controls, bidi controls and unpaired surrogates escaped as ``\\uXXXX`` so the text is terminal-safe."""
     text = json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def print_json(data: Any) -> None:

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from seamline.report.document import DecisionDocument
+from seamline.textsafe import show_escaped
 
 T = TypeVar("T")
-
-# Characters no format may carry as they are: C0 controls but tab and newline, DEL, C1 controls, bidi
-# embeddings/overrides/isolates and marks (they reorder a line on screen), unpaired surrogates and the
-# noncharacters U+FFFE/U+FFFF (invalid in XML, so in DOCX). The same set the CLI neutralises.
-_UNSAFE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
-)
 
 VERDICT = {"recommended": "recommended", "viable": "viable", "not_advised": "not advised"}
 EFFECT = {"for": "+", "against": "−", "gate": "✗", "info": "·"}
@@ -127,20 +120,11 @@ def source_text(doc: DecisionDocument, index: int) -> str:
     return f"{s.publisher}, “{s.title}”" + (f" ({s.date})" if s.date else "") + f" — id {s.id}"
 
 
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if 0xDC80 <= code <= 0xDCFF:  # one undecodable byte, as surrogateescape keeps it
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def visible(text: str) -> str:
-    """``text`` with line breaks made ``\\n`` and every character in ``_UNSAFE`` shown as an escape
-    (``\\x01``, ``\\u202e``), so a name or a contract's text reads the same in every format and none can
-    break a DOCX (XML) file or reorder a line."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
+    """``text`` with line breaks made ``\\n`` and every unsafe character shown as an escape (``\\x01``,
+    ``\\u202e``; :mod:`seamline.textsafe`), so a name or a contract's text reads the same in every format
+    and none can break a DOCX (XML) file or reorder a line."""
+    return show_escaped(text, carriage_returns_are_breaks=True)
 
 
 def as_text(doc: T) -> T:
