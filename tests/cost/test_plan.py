@@ -189,6 +189,12 @@ def test_costs_block_does_not_leak_into_the_answers(make_situation: Callable[...
             "  - id: hours_in_a_month",
             "hours_per_month",
         ),
+        (  # a divisor of the formula at 0 would make every cost NaN
+            "parameters/parameters.yaml",
+            "unit: hour\n    value: 160",
+            "unit: hour\n    value: 0",
+            "hours_per_month: lowest value is 0; expected above 0",
+        ),
     ],
 )
 def test_the_cost_knowledge_is_checked_on_load(

@@ -16,6 +16,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, model_validator
 
+from seamline.cost.overrides import DIVISORS
 from seamline.errors import KnowledgeError, Problem
 from seamline.knowledge import BUNDLED, MODEL_IDS, Entry, KnowledgeBase, load_file, load_knowledge
 from seamline.knowledge import Cited as CitedValue
@@ -264,6 +265,7 @@ def _load_cached(root_str: str) -> CostKnowledge:
         [(p.id, p) for p in params.parameters], "knowledge/parameters/parameters.yaml: parameters", problems
     )
     problems += _check_pricing(pricing, roles, parameters)
+    problems += _check_divisors(parameters)
     by_id = _unique(
         [(m.id, m) for m in markets.markets], "knowledge/parameters/markets.yaml: markets", problems
     )
@@ -280,6 +282,20 @@ def _load_cached(root_str: str) -> CostKnowledge:
         market_defaults=markets.defaults,
         leadership_roles=leadership,
     )
+
+
+def _check_divisors(parameters: dict[str, Parameter]) -> list[Problem]:
+    """The formula divides by some globals: a knowledge folder must not set them to 0 (the costs would be
+    NaN). User overrides are refused the same way in :mod:`seamline.cost.overrides`."""
+    return [
+        Problem(
+            f"knowledge/parameters/parameters.yaml: {pid}",
+            f"lowest value is {parameters[pid].as_range.low:g}; "
+            "expected above 0 (the cost formula divides by it)",
+        )
+        for pid in DIVISORS
+        if pid in parameters and parameters[pid].as_range.low <= 0
+    ]
 
 
 def market_ids() -> tuple[str, ...]:
