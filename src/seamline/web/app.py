@@ -12,9 +12,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,8 +21,9 @@ from seamline import __version__
 from seamline.errors import Problem, SeamlineError
 from seamline.settings import Settings
 from seamline.store import DecisionStore, NotFoundError, open_store
-from seamline.web.security import CsrfError, csrf_token, set_csrf_cookie
+from seamline.web.security import CsrfError
 from seamline.web.service import Service
+from seamline.web.templating import error_response, make_templates
 
 HERE = Path(__file__).parent
 log = logging.getLogger("seamline.web")
@@ -39,7 +39,6 @@ def status_of(exc: SeamlineError) -> int:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready app: database migrated, examples loaded on first run, routes and static files mounted."""
-    from seamline.web.charts import money
     from seamline.web.routes import api, contracts, pages
 
     settings = settings or Settings.from_env()
@@ -55,10 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.filters["money"] = money
-    templates.env.filters["pct"] = lambda v: f"{100 * float(v):.0f}%"
-    templates.env.globals["version"] = __version__
+    templates = make_templates()
     app.state.settings = settings
     app.state.store = store
     app.state.service = service
@@ -103,15 +99,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    """A page with the CSRF token in its context and cookie."""
-    app = request.app
-    ctx = {"csrf_token": csrf_token(request), "service": app.state.service, **context}
-    response = app.state.templates.TemplateResponse(request, template, ctx, status_code=status_code)
-    set_csrf_cookie(request, response, app.state.settings.secure_cookies)
-    return response
-
-
 def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SeamlineError)
     async def seamline_error(request: Request, exc: SeamlineError) -> Response:
@@ -136,14 +123,6 @@ def _error_handlers(app: FastAPI) -> None:
         log.exception("internal error on %s", request.url.path)
         err = SeamlineError(f"internal error ({type(exc).__name__}); the details are in the server log")
         return error_response(request, err, 500)
-
-
-def error_response(request: Request, exc: SeamlineError, status: int) -> Response:
-    if request.url.path.startswith("/api/"):
-        return JSONResponse(exc.to_dict(), status_code=status)
-    if request.headers.get("hx-request") == "true":
-        return render(request, "_error.html", {"error": exc}, status_code=200 if status < 500 else status)
-    return render(request, "error.html", {"error": exc, "status": status}, status_code=status)
 
 
 def load_examples(store: DecisionStore, service: Service, settings: Settings) -> int:

@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
 from seamline.errors import Problem, SeamlineError
-from seamline.web.app import render
 from seamline.web.security import UploadError, check_csrf, sniff
+from seamline.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 CONTEXT_CHARS = 240  # characters of document text shown either side of a piece of evidence

@@ -13,9 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from seamline.errors import SeamlineError, SituationError
 from seamline.situation import Situation
 from seamline.store import DecisionRecord, DecisionStore
-from seamline.web.app import render
 from seamline.web.security import check_csrf, csrf_token, set_csrf_cookie
 from seamline.web.service import Service, flat_values
+from seamline.web.templating import render
 from seamline.web.views import REPORT_FORMATS, report_available, results_view
 
 router = APIRouter(include_in_schema=False)
