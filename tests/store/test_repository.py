@@ -107,7 +107,7 @@ def test_migrations_are_idempotent_and_create_the_tables(database: tuple[str, st
     names = set(inspect(engine).get_table_names())
     assert {"decisions", "app_meta", "alembic_version"} <= names
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     engine.dispose()
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from seamline.errors import SeamlineError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 0x5EA1_0001  # the PostgreSQL advisory lock key that serialises seamline's migrations
 
 
 class StoreError(SeamlineError):
@@ -62,16 +63,38 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to the newest schema (Alembic ``upgrade head``), in one transaction."""
+    """Bring the database to the newest schema (Alembic ``upgrade head``): once, in one transaction, under
+    a lock, so any number of processes (server workers) may start on a fresh database at the same time.
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock before Alembic reads its version (the
+    others wait, up to the connection's timeout, then find the schema current); the driver's own
+    transaction handling is switched off for this connection so the DDL is inside that transaction.
+    PostgreSQL: ``pg_advisory_xact_lock`` held until the migration's transaction ends.
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                raw: Any = conn.connection.driver_connection
+                legacy = raw.isolation_level
+                raw.isolation_level = None  # no implicit BEGIN/COMMIT by the driver: ours only
+                try:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    _upgrade(cfg, conn, revision, command)
+                    conn.commit()
+                finally:
+                    if raw.in_transaction:
+                        raw.rollback()
+                    raw.isolation_level = legacy
+            else:
+                with conn.begin():
+                    if engine.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                    _upgrade(cfg, conn, revision, command)
     except SQLAlchemyError as exc:
         where = engine.url.render_as_string(hide_password=True)
         cause = getattr(exc, "orig", None) or exc
@@ -79,3 +102,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         raise StoreError(
             f"database {where}: cannot open or migrate ({type(cause).__name__}: {first})"
         ) from None
+
+
+def _upgrade(cfg: Any, conn: Connection, revision: str, command: Any) -> None:
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)

@@ -16,6 +16,9 @@ from seamline.store.db import make_engine, migrate
 from seamline.store.tables import DecisionRow, MetaRow
 
 NAME_MAX = 200
+# the largest id the ``decisions.id`` column can hold: SQLite's 64-bit integers, PostgreSQL's INTEGER;
+# an id outside 1..MAX is no saved decision (404), never a database overflow (500)
+MAX_ID = {"sqlite": 2**63 - 1, "postgresql": 2**31 - 1}
 
 
 class NotFoundError(SeamlineError):
@@ -101,10 +104,25 @@ class DecisionStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.local = engine.dialect.name == "sqlite"  # a file on this machine, not a database server
+        self.max_id = MAX_ID.get(engine.dialect.name, 2**31 - 1)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def _session(self) -> Session:
         return self._sessions()
+
+    def _check_id(self, decision_id: int) -> int:
+        """``decision_id`` when the column can hold it; else not found (without asking the database)."""
+        if isinstance(decision_id, bool) or not isinstance(decision_id, int):
+            raise NotFoundError(f"decision {decision_id!r}: expected a whole number")
+        if not 1 <= decision_id <= self.max_id:
+            raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+        return decision_id
+
+    def _row(self, session: Session, decision_id: int) -> DecisionRow:
+        row = session.get(DecisionRow, self._check_id(decision_id))
+        if row is None:
+            raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+        return row
 
     def create(
         self,
@@ -136,15 +154,14 @@ class DecisionStore:
 
     def get(self, decision_id: int) -> DecisionRecord:
         with self._session() as session:
-            row = session.get(DecisionRow, decision_id)
-            if row is None:
-                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+            row = self._row(session, decision_id)
             return _record(row)
 
     def updated_at(self, decision_id: int) -> datetime:
         """When a decision last changed (a light query: lets callers reuse what they drew from it)."""
         with self._session() as session:
-            value = session.scalar(select(DecisionRow.updated_at).where(DecisionRow.id == decision_id))
+            query = select(DecisionRow.updated_at).where(DecisionRow.id == self._check_id(decision_id))
+            value = session.scalar(query)
             if value is None:
                 raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
             return _aware(value)
@@ -163,9 +180,7 @@ class DecisionStore:
     def rename(self, decision_id: int, name: str) -> DecisionRecord:
         clean = check_name(name)
         with self._session() as session, session.begin():
-            row = session.get(DecisionRow, decision_id)
-            if row is None:
-                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+            row = self._row(session, decision_id)
             row.name = clean
             row.situation = {**row.situation, "name": clean}
             row.updated_at = _now()
@@ -186,9 +201,7 @@ class DecisionStore:
         """Store new inputs and outputs for an existing decision (after editing its answers)."""
         clean = check_name(name)
         with self._session() as session, session.begin():
-            row = session.get(DecisionRow, decision_id)
-            if row is None:
-                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+            row = self._row(session, decision_id)
             row.name = clean
             row.situation = situation
             row.knowledge_version = knowledge_version
@@ -215,9 +228,7 @@ class DecisionStore:
     def attach_contract(self, decision_id: int, report: dict[str, Any] | None) -> DecisionRecord:
         """Keep a contract check with the decision (None detaches it)."""
         with self._session() as session, session.begin():
-            row = session.get(DecisionRow, decision_id)
-            if row is None:
-                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+            row = self._row(session, decision_id)
             row.contract = report
             row.updated_at = _now()
             session.flush()
@@ -225,7 +236,7 @@ class DecisionStore:
 
     def delete(self, decision_id: int) -> None:
         with self._session() as session, session.begin():
-            done = session.execute(delete(DecisionRow).where(DecisionRow.id == decision_id))
+            done = session.execute(delete(DecisionRow).where(DecisionRow.id == self._check_id(decision_id)))
             if not getattr(done, "rowcount", 0):
                 raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
 

@@ -17,7 +17,9 @@ class DecisionRow(Base):
     """A saved decision: its inputs, the knowledge-base version it was computed with, and its outputs."""
 
     __tablename__ = "decisions"
-    __table_args__ = (Index("ix_decisions_updated_at", "updated_at"),)
+    # AUTOINCREMENT on SQLite: an id is never given again, even the highest one after it was deleted
+    # (PostgreSQL's sequence never reuses one either)
+    __table_args__ = (Index("ix_decisions_updated_at", "updated_at"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)

@@ -126,13 +126,19 @@ def _page(request: Request, **context: Any) -> dict[str, Any]:
     }
 
 
+class DecisionIdError(SeamlineError):
+    """A decision id that is not a whole number: 422, as FastAPI answers for one in a path."""
+
+    status = 422
+
+
 def _decision_id(raw: Any) -> int | None:
     if raw in (None, ""):
         return None
     try:
         return int(str(raw))
     except ValueError:
-        raise SeamlineError(
+        raise DecisionIdError(
             f"decision: got {raw!r}; expected the id of a saved decision",
             [Problem("decision", "expected a saved decision's id")],
         ) from None
