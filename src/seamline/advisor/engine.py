@@ -44,7 +44,7 @@ def advise(
     if explain_changes:
         from seamline.advisor.explain import would_change
 
-        result = result.model_copy(update={"would_change": would_change(situation, kb, result, _evaluate)})
+        result = result.model_copy(update={"would_change": would_change(situation, kb, result)})
     return result
 
 

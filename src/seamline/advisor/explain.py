@@ -3,6 +3,10 @@
 Choice and yes/no answers try every other allowed value. Whole-number answers try the values on either side
 of every threshold the knowledge base compares them with (so a new rule with a new threshold is picked up
 without code), and report the nearest value below and above the current one that changes the top model.
+
+Each tried value is answered by ``variations.Variations`` (only the rules that read the changed answer are
+re-evaluated); passing ``evaluate`` instead runs that whole evaluation per value (the reference the tests
+compare the fast path with).
 """
 
 from __future__ import annotations
@@ -12,18 +16,28 @@ from typing import Any
 
 from seamline import conditions
 from seamline.advisor.result import Change, Recommendation
+from seamline.advisor.variations import Variations, compiled
 from seamline.knowledge import KnowledgeBase
 from seamline.situation import ANSWER_FIELDS, FIELDS, OPTIONAL_FIELDS, Situation, int_bounds
 
 Evaluate = Callable[[Situation, KnowledgeBase], Recommendation]
+Top = Callable[[str, Any], tuple[str | None, float | None]]  # (field, value) -> (top model, margin)
 
 
 def would_change(
-    situation: Situation, kb: KnowledgeBase, current: Recommendation, evaluate: Evaluate
+    situation: Situation, kb: KnowledgeBase, current: Recommendation, evaluate: Evaluate | None = None
 ) -> tuple[Change, ...]:
     answers = situation.flat()
-    thresholds = _thresholds(kb)
-    referenced = _referenced(kb)
+    thresholds, referenced = _read_by_rules(kb)
+    top: Top
+    if evaluate is None:
+        top = Variations(kb, answers, situation.weights).top
+    else:
+
+        def top(path: str, value: Any) -> tuple[str | None, float | None]:
+            other = evaluate(situation.with_answer(path, value), kb)
+            return other.recommended, other.margin
+
     changes: list[Change] = []
     for path in ANSWER_FIELDS:
         if path not in referenced:
@@ -33,22 +47,21 @@ def would_change(
         typ, allowed = FIELDS[path]
         now = answers[path]
         if typ == "int":
-            changes += _int_changes(situation, kb, current, evaluate, path, now, thresholds.get(path, set()))
+            changes += _int_changes(kb, current, top, path, now, thresholds.get(path, set()))
             continue
         for value in allowed or ():
             if value == now:
                 continue
-            change = _try(situation, kb, current, evaluate, path, value, now)
+            change = _try(kb, current, top, path, value, now)
             if change is not None:
                 changes.append(change)
     return tuple(changes)
 
 
 def _int_changes(
-    situation: Situation,
     kb: KnowledgeBase,
     current: Recommendation,
-    evaluate: Evaluate,
+    top: Top,
     path: str,
     now: int | None,
     edges: set[int],
@@ -57,7 +70,7 @@ def _int_changes(
     candidates = sorted({v for t in edges for v in (t - 1, t, t + 1) if lo <= v <= hi and v != now})
     if now is None:  # an optional number not given: the least extreme value that changes the answer
         for value in candidates[::-1]:
-            change = _try(situation, kb, current, evaluate, path, value, now)
+            change = _try(kb, current, top, path, value, now)
             if change is not None:
                 return [change]
         return []
@@ -66,7 +79,7 @@ def _int_changes(
     found = []
     for side in (below, above):
         for value in side:
-            change = _try(situation, kb, current, evaluate, path, value, now)
+            change = _try(kb, current, top, path, value, now)
             if change is not None:
                 found.append(change)
                 break
@@ -74,32 +87,26 @@ def _int_changes(
 
 
 def _try(
-    situation: Situation,
-    kb: KnowledgeBase,
-    current: Recommendation,
-    evaluate: Evaluate,
-    path: str,
-    value: Any,
-    now: Any,
+    kb: KnowledgeBase, current: Recommendation, top: Top, path: str, value: Any, now: Any
 ) -> Change | None:
-    other = evaluate(situation.with_answer(path, value), kb)
-    if other.recommended == current.recommended:
+    recommended, margin = top(path, value)
+    if recommended == current.recommended:
         return None
     question = kb.questions[path]
     answer = f'If "{question.label}" were "{_show(kb, path, value)}" instead of "{_show(kb, path, now)}"'
-    if other.recommended is None:
+    if recommended is None:
         text = f"{answer}, the answers would contradict each other and no model would fit."
     else:
-        lead = f" (ahead by {other.margin:.2f})" if other.margin is not None else ""
-        text = f"{answer}, the top model would be {kb.models[other.recommended].name}{lead}."
+        lead = f" (ahead by {margin:.2f})" if margin is not None else ""
+        text = f"{answer}, the top model would be {kb.models[recommended].name}{lead}."
     remedy = next((r for r in kb.rules.remedies if r.field == path and now in r.current), None)
     return Change(
         field=path,
         value=value,
-        recommended=other.recommended,
+        recommended=recommended,
         current=now,
         text=text,
-        margin=other.margin,
+        margin=margin,
         remedy=remedy.text if remedy else None,
         remedy_source=remedy.source if remedy else None,
     )
@@ -113,6 +120,12 @@ def _show(kb: KnowledgeBase, path: str, value: Any) -> str:
         if option.value == value:
             return option.label
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _read_by_rules(kb: KnowledgeBase) -> tuple[dict[str, set[int]], set[str]]:
+    """(the thresholds each whole-number answer is compared with, every answer some rule reads), per
+    knowledge base (the knowledge base is frozen, so they are computed once)."""
+    return compiled(kb, "explain", lambda: (_thresholds(kb), _referenced(kb)))
 
 
 def _referenced(kb: KnowledgeBase) -> set[str]:
