@@ -12,8 +12,10 @@ editing YAML.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+Test = Callable[[Mapping[str, Any]], bool]
 
 OPERATORS = ("lt", "lte", "gt", "gte", "eq", "ne", "in", "not_in")
 COMBINATORS = ("any", "not")
@@ -63,6 +65,64 @@ def _apply(op: str, value: Any, arg: Any) -> bool:
             return value in arg
         case "not_in":
             return value not in arg
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def compile_condition(condition: Mapping[str, Any] | None) -> Test:
+    """``holds`` for one condition as a function of the answers, the condition read once: the same result
+    as ``holds(condition, answers)`` for any answers (tests/advisor/test_variations.py compares them), for hot
+    loops that evaluate one condition against many answers."""
+    if not condition:
+        return _always
+    tests = [_compile_key(key, expected) for key, expected in condition.items()]
+    if len(tests) == 1:
+        return tests[0]
+
+    return lambda answers: all(test(answers) for test in tests)
+
+
+def _always(answers: Mapping[str, Any]) -> bool:
+    return True
+
+
+def _compile_key(key: str, expected: Any) -> Test:
+    if key == "any":
+        subs = [compile_condition(c) for c in expected]
+        return lambda answers: any(sub(answers) for sub in subs)
+    if key == "not":
+        sub = compile_condition(expected)
+        return lambda answers: not sub(answers)
+    if isinstance(expected, list):
+        options = tuple(expected)
+        return lambda answers: answers[key] in options
+    if isinstance(expected, Mapping):
+        ops = [_compile_op(op, arg) for op, arg in expected.items()]
+        if len(ops) == 1:
+            op = ops[0]
+            return lambda answers: op(answers[key])
+        return lambda answers: all(op(answers[key]) for op in ops)
+    return lambda answers: bool(answers[key] == expected)
+
+
+def _compile_op(op: str, arg: Any) -> Callable[[Any], bool]:
+    """``_apply(op, value, arg)`` as a function of the value."""
+    match op:
+        case "lt":
+            return lambda value: value is not None and bool(value < arg)
+        case "lte":
+            return lambda value: value is not None and bool(value <= arg)
+        case "gt":
+            return lambda value: value is not None and bool(value > arg)
+        case "gte":
+            return lambda value: value is not None and bool(value >= arg)
+        case "eq":
+            return lambda value: bool(value == arg)
+        case "ne":
+            return lambda value: bool(value != arg)
+        case "in":
+            return lambda value: value in arg
+        case "not_in":
+            return lambda value: value not in arg
     raise ValueError(f"unknown operator {op!r}")
 
 

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from seamline import conditions
 from seamline.advisor.scoring import normalised
+from seamline.conditions import Test, compile_condition
 from seamline.knowledge import KnowledgeBase
 
 SCORE_DIGITS = 4  # the engine's presentation precision (engine.SCORE_DIGITS); ties are decided on it
@@ -29,32 +30,34 @@ Condition = Mapping[str, Any] | None
 
 @dataclass(frozen=True)
 class _Model:
-    """One engagement model's rules and normalised profiles, in knowledge-base order."""
+    """One engagement model's rules (compiled) and normalised profiles, in knowledge-base order."""
 
-    fits: tuple[Condition, ...]
-    misfits: tuple[tuple[Condition, bool], ...]  # (when, gates: effect is not_advised)
-    variants: tuple[Condition, ...]
+    fits: tuple[Test, ...]
+    misfits: tuple[Test, ...]
+    gates: tuple[bool, ...]  # per misfit rule: its effect is not_advised (else it is a penalty)
+    variants: tuple[Test, ...]
     norms: tuple[tuple[float, ...], ...]  # per variant, the plain profile last: each criterion normalised
     fit_reads: Mapping[str, tuple[int, ...]]  # answer -> indexes of the fit rules that read it
     misfit_reads: Mapping[str, tuple[int, ...]]
     variant_fields: frozenset[str]
+    fields: frozenset[str]  # every answer its own rules and variants read
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """The knowledge base compiled for variations: which answer each piece reads."""
+    """The knowledge base compiled for variations: each condition as a function, and what it reads."""
 
+    model_ids: tuple[str, ...]
     criteria: tuple[str, ...]
     defaults: tuple[float, ...]
-    weight_rules: tuple[tuple[Condition, tuple[tuple[int, float], ...]], ...]
-    weight_fields: frozenset[str]
+    weight_rules: tuple[tuple[Test, tuple[tuple[int, float], ...]], ...]  # (when, (criterion, extra)...)
+    weight_reads: Mapping[str, tuple[int, ...]]
     models: tuple[_Model, ...]
-    model_index: Mapping[str, int]
-    questions: tuple[tuple[Condition, bool, tuple[int, ...], tuple[int, ...]], ...]  # when, stop, yes, no
+    questions: tuple[tuple[Test, bool, tuple[int, ...], tuple[int, ...]], ...]  # when, stop, yes, no
     question_fields: frozenset[str]
-    stages: tuple[tuple[str, Condition, tuple[int, ...]], ...]
+    stages: tuple[tuple[Test, tuple[int, ...]], ...]  # (the row's stage and condition, favoured models)
     stage_fields: frozenset[str]
-    contradictions: tuple[Condition, ...]
+    contradictions: tuple[Test, ...]
     contradiction_fields: frozenset[str]
     fit_bonus: float
     question_bonus: float
@@ -97,6 +100,11 @@ def _reads(whens: Sequence[Condition]) -> dict[str, tuple[int, ...]]:
     return {f: tuple(ix) for f, ix in out.items()}
 
 
+def _stage_test(stage: str, when: Condition) -> Test:
+    test = compile_condition(when)
+    return lambda answers: bool(stage == answers["stage"]) and test(answers)
+
+
 def _compile(kb: KnowledgeBase) -> _Plan:
     criteria = tuple(kb.criteria)
     position = {cid: i for i, cid in enumerate(criteria)}
@@ -106,47 +114,52 @@ def _compile(kb: KnowledgeBase) -> _Plan:
         norms = tuple(
             tuple(normalised(p[c].value, kb.criteria[c].objective) for c in criteria) for p in profiles
         )
-        fits = tuple(r.when for r in model.fit)
-        misfit_whens = tuple(r.when for r in model.misfit)
-        variants = tuple(v.when for v in model.pricing_variants)
+        fits = [r.when for r in model.fit]
+        misfits = [r.when for r in model.misfit]
+        variants = [v.when for v in model.pricing_variants]
         models.append(
             _Model(
-                fits=fits,
-                misfits=tuple((r.when, r.effect == "not_advised") for r in model.misfit),
-                variants=variants,
+                fits=tuple(map(compile_condition, fits)),
+                misfits=tuple(map(compile_condition, misfits)),
+                gates=tuple(r.effect == "not_advised" for r in model.misfit),
+                variants=tuple(map(compile_condition, variants)),
                 norms=norms,
                 fit_reads=_reads(fits),
-                misfit_reads=_reads(misfit_whens),
+                misfit_reads=_reads(misfits),
                 variant_fields=_fields(*variants),
+                fields=_fields(*fits, *misfits, *variants),
             )
         )
     index = {mid: i for i, mid in enumerate(kb.models)}
     rules = kb.rules
     questions = tuple(
         (
-            q.when,
+            compile_condition(q.when),
             q.stop_if_yes,
             tuple(index[m] for m in q.if_yes.favours),
             tuple(index[m] for m in q.if_no.favours),
         )
         for q in rules.five_question_test
     )
-    stages = tuple((row.stage, row.when, tuple(index[m] for m in row.favours)) for row in rules.stage_table)
     params = rules.scoring
     return _Plan(
+        model_ids=tuple(kb.models),
         criteria=criteria,
         defaults=tuple(c.default_weight for c in kb.criteria.values()),
         weight_rules=tuple(
-            (r.when, tuple((position[cid], extra) for cid, extra in r.add.items())) for r in rules.weights
+            (compile_condition(r.when), tuple((position[cid], extra) for cid, extra in r.add.items()))
+            for r in rules.weights
         ),
-        weight_fields=_fields(*(r.when for r in rules.weights)),
+        weight_reads=_reads([r.when for r in rules.weights]),
         models=tuple(models),
-        model_index=index,
         questions=questions,
         question_fields=_fields(*(q.when for q in rules.five_question_test)),
-        stages=stages,
+        stages=tuple(
+            (_stage_test(row.stage, row.when), tuple(index[m] for m in row.favours))
+            for row in rules.stage_table
+        ),
         stage_fields=_fields(*(row.when for row in rules.stage_table)) | {"stage"},
-        contradictions=tuple(c.when for c in rules.contradictions),
+        contradictions=tuple(compile_condition(c.when) for c in rules.contradictions),
         contradiction_fields=_fields(*(c.when for c in rules.contradictions)),
         fit_bonus=params.fit_bonus.value,
         question_bonus=params.five_question_bonus.value,
@@ -166,25 +179,34 @@ class Variations:
         self, kb: KnowledgeBase, answers: Mapping[str, Any], user_weights: Mapping[str, float] | None
     ) -> None:
         self._plan = plan = _plan(kb)
-        self._answers = dict(answers)
+        self._answers = a = dict(answers)
         user = user_weights or {}
         self._user = tuple((i, float(user[cid])) for i, cid in enumerate(plan.criteria) if cid in user)
-        a = self._answers
-        self._weights = self._derive_weights(a)
-        self._fit = [[conditions.holds(w, a) for w in m.fits] for m in plan.models]
-        self._misfit = [[conditions.holds(w, a) for w, _ in m.misfits] for m in plan.models]
+        self._weight_held = [test(a) for test, _ in plan.weight_rules]
+        self._weights = self._derive_weights(self._weight_held)
+        self._fit = [[test(a) for test in m.fits] for m in plan.models]
+        self._misfit = [[test(a) for test in m.misfits] for m in plan.models]
         self._variant = [self._variant_of(m, a) for m in plan.models]
         pairs = zip(plan.models, self._variant, strict=True)
         self._base = [self._criteria_score(m, v, self._weights) for m, v in pairs]
         self._questions = self._question_counts(a)
         self._stages = self._stage_counts(a)
         self._contradicted = self._any_contradiction(a)
+        self._scores: list[float] = []
+        self._gated: list[bool] = []
+        for k, model in enumerate(plan.models):
+            n_fits = sum(self._fit[k])
+            score, gated = self._score(
+                model, self._base[k], n_fits, self._misfit[k], k, self._questions, self._stages
+            )
+            self._scores.append(score)
+            self._gated.append(gated)
 
     # ------------------------------------------------------------------ the engine's stages, compiled
-    def _derive_weights(self, answers: Mapping[str, Any]) -> tuple[float, ...]:
+    def _derive_weights(self, held: Sequence[bool]) -> tuple[float, ...]:
         values = list(self._plan.defaults)
-        for when, add in self._plan.weight_rules:
-            if conditions.holds(when, answers):
+        for (_, add), rule_holds in zip(self._plan.weight_rules, held, strict=True):
+            if rule_holds:
                 for i, extra in add:
                     values[i] += extra
         for i, weight in self._user:
@@ -193,8 +215,8 @@ class Variations:
 
     @staticmethod
     def _variant_of(model: _Model, answers: Mapping[str, Any]) -> int:
-        for i, when in enumerate(model.variants):
-            if conditions.holds(when, answers):
+        for i, test in enumerate(model.variants):
+            if test(answers):
                 return i
         return len(model.variants)  # the plain profile
 
@@ -207,8 +229,8 @@ class Variations:
 
     def _question_counts(self, answers: Mapping[str, Any]) -> list[int]:
         counts = [0] * len(self._plan.models)
-        for when, stop, yes_favours, no_favours in self._plan.questions:
-            yes = conditions.holds(when, answers)
+        for test, stop, yes_favours, no_favours in self._plan.questions:
+            yes = test(answers)
             for m in yes_favours if yes else no_favours:
                 counts[m] += 1
             if yes and stop:
@@ -217,14 +239,36 @@ class Variations:
 
     def _stage_counts(self, answers: Mapping[str, Any]) -> list[int]:
         counts = [0] * len(self._plan.models)
-        for stage, when, favours in self._plan.stages:
-            if stage == answers["stage"] and conditions.holds(when, answers):
+        for test, favours in self._plan.stages:
+            if test(answers):
                 for m in favours:
                     counts[m] += 1
         return counts
 
     def _any_contradiction(self, answers: Mapping[str, Any]) -> bool:
-        return any(conditions.holds(when, answers) for when in self._plan.contradictions)
+        return any(test(answers) for test in self._plan.contradictions)
+
+    def _score(
+        self,
+        model: _Model,
+        base: float,
+        n_fits: int,
+        misfit: Sequence[bool],
+        k: int,
+        questions: Sequence[int],
+        stages: Sequence[int],
+    ) -> tuple[float, bool]:
+        """(the model's rounded score, whether a gate rules it out), as the engine computes them."""
+        held = [gate for h, gate in zip(misfit, model.gates, strict=True) if h]
+        n_gates = sum(held)
+        plan = self._plan
+        bonus = (
+            plan.fit_bonus * n_fits
+            + plan.question_bonus * questions[k]
+            + plan.stage_bonus * stages[k]
+            - plan.penalty * (len(held) - n_gates)
+        )
+        return round(base + bonus, SCORE_DIGITS), n_gates > 0
 
     # ------------------------------------------------------------------ one answer changed
     def top(self, field: str, value: Any) -> tuple[str | None, float | None]:
@@ -232,19 +276,28 @@ class Variations:
         when the answers contradict each other or no model is advised, as in ``Recommendation``."""
         plan = self._plan
         answers = {**self._answers, field: value}
-        if field in plan.contradiction_fields and self._any_contradiction(answers):
-            return None, None
-        if field not in plan.contradiction_fields and self._contradicted:
+        if field in plan.contradiction_fields:
+            if self._any_contradiction(answers):
+                return None, None
+        elif self._contradicted:
             return None, None
         weights = self._weights
-        reweigh = field in plan.weight_fields
-        if reweigh:
-            weights = self._derive_weights(answers)
+        reweigh = False
+        if field in plan.weight_reads:
+            held = list(self._weight_held)
+            for i in plan.weight_reads[field]:
+                held[i] = plan.weight_rules[i][0](answers)
+            reweigh = held != self._weight_held
+            if reweigh:
+                weights = self._derive_weights(held)
         questions = self._question_counts(answers) if field in plan.question_fields else self._questions
         stages = self._stage_counts(answers) if field in plan.stage_fields else self._stages
-        scores: list[float] = []
-        gated: list[bool] = []
+        scores = list(self._scores)
+        gated = list(self._gated)
         for k, model in enumerate(plan.models):
+            touched = field in model.fields
+            if not (reweigh or touched or questions[k] != self._questions[k] or stages[k] != self._stages[k]):
+                continue  # nothing this model's score reads has changed
             variant = self._variant[k]
             if field in model.variant_fields:
                 variant = self._variant_of(model, answers)
@@ -252,24 +305,16 @@ class Variations:
                 base = self._criteria_score(model, variant, weights)
             else:
                 base = self._base[k]
-            fits = self._fit[k]
-            n_fits = sum(fits)
+            fit = self._fit[k]
+            n_fits = sum(fit)
             for i in model.fit_reads.get(field, ()):
-                n_fits += conditions.holds(model.fits[i], answers) - fits[i]
-            misfit = list(self._misfit[k])
-            for i in model.misfit_reads.get(field, ()):
-                misfit[i] = conditions.holds(model.misfits[i][0], answers)
-            held = [gate for h, (_, gate) in zip(misfit, model.misfits, strict=True) if h]
-            n_gates = sum(held)
-            n_penalties = len(held) - n_gates
-            bonus = (
-                plan.fit_bonus * n_fits
-                + plan.question_bonus * questions[k]
-                + plan.stage_bonus * stages[k]
-                - plan.penalty * n_penalties
-            )
-            scores.append(round(base + bonus, SCORE_DIGITS))
-            gated.append(n_gates > 0)
+                n_fits += model.fits[i](answers) - fit[i]
+            misfit = self._misfit[k]
+            if field in model.misfit_reads:
+                misfit = list(misfit)
+                for i in model.misfit_reads[field]:
+                    misfit[i] = model.misfits[i](answers)
+            scores[k], gated[k] = self._score(model, base, n_fits, misfit, k, questions, stages)
         return self._leader(scores, gated)
 
     def _leader(self, scores: list[float], gated: list[bool]) -> tuple[str | None, float | None]:
@@ -286,4 +331,4 @@ class Variations:
         leader = next(k for k in advised if scores[k] == best)  # ties go to knowledge-base order
         ordered = sorted((scores[k] for k in advised), reverse=True)
         margin = round(ordered[0] - ordered[1], SCORE_DIGITS) if len(ordered) > 1 else None
-        return list(self._plan.model_index)[leader], margin
+        return self._plan.model_ids[leader], margin
