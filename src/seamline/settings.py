@@ -5,12 +5,15 @@ Nothing here is a business figure: these are where the app keeps its data and ho
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from seamline.errors import SeamlineError
+
+SETTINGS_ENV = "SEAMLINE_SETTINGS"
 
 
 def data_dir() -> Path:
@@ -43,12 +46,29 @@ class Settings(BaseModel):
     cost_trials: int = Field(default=20_000, ge=100)
     cost_seed: int = 1
     secure_cookies: bool = False
+    # heavy work (contract checks, reports, large cost runs) runs in a pool of worker processes
+    job_workers: int = Field(default=2, ge=1, le=64)  # processes per server worker
+    job_time_limit_s: float = Field(default=120.0, gt=0, le=3600)  # one job's time; over it: 422
+    job_memory_mb: int = Field(default=2048, ge=0)  # address space a job may add (RLIMIT_AS); 0 = unbounded
+    pool_cost_trials: int = Field(default=50_000, ge=100)  # a cost run with more trials goes to the pool
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
-        """Settings from ``SEAMLINE_DATABASE_URL``, ``SEAMLINE_KNOWLEDGE`` and ``SEAMLINE_NO_EXAMPLES``."""
+        """Settings from ``SEAMLINE_SETTINGS`` (all of them as JSON: how ``seamline serve --workers``
+        hands them to its worker processes), then ``SEAMLINE_DATABASE_URL``, ``SEAMLINE_KNOWLEDGE`` and
+        ``SEAMLINE_NO_EXAMPLES``, then ``overrides``."""
         env = dict(os.environ if env is None else env)
         values: dict[str, object] = {}
+        if env.get(SETTINGS_ENV):
+            try:
+                given = json.loads(env[SETTINGS_ENV])
+            except ValueError as exc:
+                raise SeamlineError(
+                    f"{SETTINGS_ENV}: expected the settings as a JSON object ({exc})"
+                ) from None
+            if not isinstance(given, dict):
+                raise SeamlineError(f"{SETTINGS_ENV}: expected the settings as a JSON object")
+            values.update(given)
         if env.get("SEAMLINE_DATABASE_URL"):
             values["database_url"] = env["SEAMLINE_DATABASE_URL"]
         if env.get("SEAMLINE_KNOWLEDGE"):
@@ -62,4 +82,7 @@ class Settings(BaseModel):
                 f"database URL: got {url.split(':', 1)[0]!r}; expected sqlite:///PATH or "
                 "postgresql+psycopg://USER@HOST:PORT/DB"
             )
-        return cls.model_validate(values)
+        try:
+            return cls.model_validate(values)
+        except ValueError as exc:  # pydantic's ValidationError names each field
+            raise SeamlineError(f"settings: {exc}") from None

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "contracts" / "fixtures"
@@ -46,15 +43,27 @@ def test_an_aes_pdf_upload_is_called_encrypted(client: Any) -> None:
     assert "locked.pdf: the PDF is encrypted (AES-256)" in r.json()["message"]
 
 
-def test_the_text_limit_applies_to_uploads(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from seamline.contracts import ingest
+def test_the_text_limit_applies_to_uploads(database: tuple[str, str | None], tmp_path: Path) -> None:
+    """The limit comes from the server's knowledge folder, read in the worker process that does the check."""
+    import re
+    import shutil
 
-    real = ingest.default_limits
-    monkeypatch.setattr(
-        ingest,
-        "default_limits",
-        lambda knowledge=None: dataclasses.replace(real(knowledge), max_text_chars=100_000),
+    from fastapi.testclient import TestClient
+
+    from seamline.settings import Settings
+    from seamline.web.app import create_app
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "src" / "seamline" / "knowledge", knowledge)
+    signals = knowledge / "contract_signals.yaml"
+    text = re.sub(r"max_text_chars: \{value: \d+", "max_text_chars: {value: 100000", signals.read_text())
+    signals.write_text(text)
+    url, schema = database
+    app = create_app(
+        Settings(database_url=url, database_schema=schema, load_examples=False, knowledge=knowledge)
     )
-    r = _check(client, "spans.html", b"<html><body>" + b"<span>word " * 200_000 + b"</body></html>")
+    with TestClient(app) as client:
+        r = _check(client, "spans.html", b"<html><body>" + b"<span>word " * 200_000 + b"</body></html>")
+    app.state.store.engine.dispose()
     assert r.status_code == 400, r.text
     assert "spans.html: the document's text is over the 100000-character limit" in r.json()["message"]

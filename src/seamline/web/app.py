@@ -7,6 +7,8 @@ Nothing is created at import time. Errors never show a stack trace: a :class:`Se
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from seamline import __version__
 from seamline.errors import Problem, SeamlineError
 from seamline.settings import Settings
 from seamline.store import DecisionStore, NotFoundError, open_store
+from seamline.web.jobs import JobPool
 from seamline.web.security import CsrfError
 from seamline.web.service import Service
 from seamline.web.templating import error_response, make_templates
@@ -53,12 +56,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # FastAPI's Swagger page loads its assets from a CDN; /docs is served offline instead
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        lifespan=_lifespan,
     )
     templates = make_templates()
     app.state.settings = settings
     app.state.store = store
     app.state.service = service
     app.state.templates = templates
+    app.state.jobs = JobPool(settings.job_workers, settings.job_time_limit_s, settings.job_memory_mb)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
@@ -66,6 +71,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(contracts.router)
     _error_handlers(app)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for ``uvicorn --factory`` (``seamline serve --workers N``): settings from the environment
+    (``SEAMLINE_SETTINGS``, set by ``serve``, carries all of them to every worker process)."""
+    return create_app(Settings.from_env())
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Shut the job pool's worker processes down with the app (the pool itself starts on its first job)."""
+    try:
+        yield
+    finally:
+        app.state.jobs.shutdown()
 
 
 HEADERS = [

@@ -10,6 +10,7 @@ from seamline.web import charts
 from seamline.web.service import Service
 
 REPORT_FORMATS = ("html", "md", "docx", "pdf")
+CONTEXT_CHARS = 240  # characters of document text shown either side of a piece of evidence
 
 
 def results_view(service: Service, outputs: dict[str, Any], uid: str = "cost") -> dict[str, Any]:
@@ -72,3 +73,37 @@ def report_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def in_context(text: str, start: int, end: int) -> dict[str, str]:
+    """The evidence and the text around it, as separate strings (the template escapes each)."""
+    lo = max(0, start - CONTEXT_CHARS)
+    hi = min(len(text), end + CONTEXT_CHARS)
+    return {
+        "before": ("…" if lo > 0 else "") + text[lo:start],
+        "mark": text[start:end],
+        "after": text[end:hi] + ("…" if hi < len(text) else ""),
+    }
+
+
+def report_view(report: Any, text: str, knowledge: Any = None) -> dict[str, Any]:
+    from seamline.contracts.catalogue import DIMENSION_NAMES, load_document_types
+
+    data = report.to_json()
+    det = data["detected"]
+    for ev in det["evidence"]:
+        ev["context"] = in_context(text, ev["start"], ev["end"])
+    det["document_type_name"] = load_document_types(knowledge).name(det["document_type"])
+    scores = [a["score"] for a in det["alternatives"]]
+    det["margin"] = round(scores[0] - scores[1], 3) if len(scores) > 1 else None
+    det["by_dimension"] = [
+        {"id": key, "name": name, "evidence": [e for e in det["evidence"] if e.get("dimension") == key]}
+        for key, name in DIMENSION_NAMES.items()
+        if any(e.get("dimension") == key for e in det["evidence"])
+    ]
+    for f in data["findings"]:
+        for ev in f["evidence"]:
+            ev["context"] = in_context(text, ev["start"], ev["end"])
+    order = {"missing": 0, "weak": 1, "present": 2}
+    data["findings"].sort(key=lambda f: (not f["required_for_detected_model"], order.get(f["status"], 3)))
+    return data

@@ -95,7 +95,7 @@ async def advise(request: Request, situation: SituationBody) -> Response:
 @router.post(
     "/cost", summary="Total cost of every model over a horizon, with P10-P90", openapi_extra=SITUATION_OPENAPI
 )
-def cost(
+async def cost(
     request: Request,
     situation: SituationBody,
     horizon_months: Annotated[int | None, Query(ge=1, le=240)] = None,
@@ -103,7 +103,18 @@ def cost(
     seed: int | None = None,
 ) -> dict[str, Any]:
     service = _service(request)
-    return service.cost(service.parse(situation), horizon_months=horizon_months, trials=trials, seed=seed)
+    parsed = service.parse(situation)  # refuse bad answers before any work
+    settings = service.settings
+    if (trials or settings.cost_trials) > settings.pool_cost_trials:  # a large run: a worker process
+        from seamline.web import tasks
+
+        data = parsed.model_dump(mode="json", exclude_none=True)
+        return await request.app.state.jobs.run(
+            tasks.cost, settings, data, horizon_months, trials, seed, what="cost"
+        )
+    return await run_in_threadpool(
+        service.cost, parsed, horizon_months=horizon_months, trials=trials, seed=seed
+    )
 
 
 @router.post("/seams", summary="Organisational seams per model", openapi_extra=SITUATION_OPENAPI)
@@ -138,8 +149,7 @@ def seams(request: Request, situation: SituationBody) -> dict[str, Any]:
     },
 )
 async def check(request: Request) -> dict[str, Any]:
-    report = await _check_request(request)
-    return report.to_json()
+    return await _check_request(request)
 
 
 @router.post(
@@ -150,7 +160,7 @@ async def attach_contract(request: Request, decision_id: int) -> dict[str, Any]:
     store = _store(request)
     store.get(decision_id)
     report = await _check_request(request)
-    return store.attach_contract(decision_id, report.to_json()).to_json()
+    return store.attach_contract(decision_id, report).to_json()
 
 
 @router.delete("/decisions/{decision_id}/contract", summary="Forget the contract check kept with a decision")
@@ -158,8 +168,8 @@ def detach_contract(request: Request, decision_id: int) -> dict[str, Any]:
     return _store(request).attach_contract(decision_id, None).to_json()
 
 
-async def _check_request(request: Request) -> Any:
-    from seamline.web.routes.contracts import check_upload, read_upload, refuse_oversized, upload_limit
+async def _check_request(request: Request) -> dict[str, Any]:
+    from seamline.web.routes.contracts import check_in_worker, read_upload, refuse_oversized, upload_limit
 
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = upload_limit(request)
@@ -190,10 +200,10 @@ async def _check_request(request: Request) -> Any:
             "or application/json",
             [Problem("Content-Type", "expected multipart or JSON")],
         )
-    report, _ = check_upload(
+    checked = await check_in_worker(
         request, filename, data, claimed if isinstance(claimed, str) and claimed else None
     )
-    return report
+    return checked["report"]
 
 
 async def _json_body(request: Request, limit: int = MAX_JSON_BYTES) -> dict[str, Any]:
@@ -255,7 +265,8 @@ async def create_decision(request: Request) -> JSONResponse:
         raise SeamlineError(
             "situation: required field is missing", [Problem("situation", "expected the answers")]
         )
-    record = _store(request).create(**_compute(request, body["situation"], body.get("name")))
+    fields = await run_in_threadpool(_compute, request, body["situation"], body.get("name"))
+    record = _store(request).create(**fields)
     return JSONResponse(
         record.to_json(), status_code=201, headers={"Location": f"/api/v1/decisions/{record.id}"}
     )
@@ -278,7 +289,9 @@ async def update_decision(request: Request, decision_id: int) -> dict[str, Any]:
         )
     store = _store(request)
     if "situation" in body:
-        return store.replace(decision_id, **_compute(request, body["situation"], body.get("name"))).to_json()
+        store.get(decision_id)  # an unknown decision is refused before the work
+        fields = await run_in_threadpool(_compute, request, body["situation"], body.get("name"))
+        return store.replace(decision_id, **fields).to_json()
     return store.rename(decision_id, body["name"]).to_json()
 
 
@@ -298,37 +311,36 @@ def delete_decision(request: Request, decision_id: int) -> Response:
 
 
 @router.get("/decisions/{decision_id}/report", summary="The decision document (html, md, docx or pdf)")
-def report(request: Request, decision_id: int, format: str = "html") -> Response:
-    return report_response(request, decision_id, format)
+async def report(request: Request, decision_id: int, format: str = "html") -> Response:
+    return await report_response(request, decision_id, format)
 
 
-def report_response(request: Request, decision_id: int, fmt: str) -> Response:
+async def report_response(request: Request, decision_id: int, fmt: str) -> Response:
+    """A saved decision's document, drawn in a worker process (the event loop stays free)."""
     if fmt not in MEDIA:
         raise SeamlineError(
             f"format: got {fmt!r}; expected one of: {', '.join(MEDIA)}",
             [Problem("format", f"expected one of: {', '.join(MEDIA)}")],
         )
-    record = _store(request).get(decision_id)
-    try:
-        from seamline.report import build_document, render
-    except ImportError:
-        raise SeamlineError("report: decision documents are not available in this installation") from None
-    service = _service(request)
-    situation = service.parse(record.situation, f"decision {decision_id}")
-    used = record.outputs.get("settings", {})  # the trials and seed the saved figures were computed with
-    contract = None
-    if record.contract:
-        from seamline.contracts.check import ContractReport
+    record = await run_in_threadpool(_store(request).get, decision_id)
+    from seamline.web import tasks
+    from seamline.web.views import report_available
 
-        contract = ContractReport.model_validate(record.contract)
-    document = build_document(
-        situation,
-        service.kb,
-        contract_report=contract,
-        trials=int(used.get("trials", service.settings.cost_trials)),
-        seed=int(used.get("seed", service.settings.cost_seed)),
+    if not report_available():
+        raise SeamlineError("report: decision documents are not available in this installation")
+    service = _service(request)
+    used = record.outputs.get("settings", {})  # the trials and seed the saved figures were computed with
+    body = await request.app.state.jobs.run(
+        tasks.render_report,
+        service.settings,
+        record.situation,
+        record.contract,
+        int(used.get("trials", service.settings.cost_trials)),
+        int(used.get("seed", service.settings.cost_seed)),
+        fmt,
+        f"decision {decision_id}",
+        what=f"report of decision {decision_id}",
     )
-    body = render(document, fmt)
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in record.name)[:60] or "decision"
     return Response(
         body, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{safe}.{fmt}"'}

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import tempfile
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,11 +9,11 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
 from seamline.errors import Problem, SeamlineError
+from seamline.web import tasks
 from seamline.web.security import UploadError, check_csrf, sniff
 from seamline.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-CONTEXT_CHARS = 240  # characters of document text shown either side of a piece of evidence
 
 
 def upload_limit(request: Request) -> int:
@@ -52,64 +49,19 @@ async def read_upload(request: Request, upload: Any) -> tuple[str, bytes]:
     return upload.filename, data
 
 
-def check_upload(request: Request, filename: str, data: bytes, claimed: str | None) -> tuple[Any, str]:
-    """Check an uploaded document: written to a private temporary file, read, checked, removed."""
-    from seamline.contracts.check import check_text
-    from seamline.contracts.ingest import default_limits, read_document
-
+async def check_in_worker(
+    request: Request, filename: str, data: bytes, claimed: str | None, *, view: bool = False
+) -> dict[str, Any]:
+    """Check an upload in the app's worker processes (bounded time and memory; the event loop stays free):
+    ``{"report": <the report's JSON>, "view": <the page's view of it when ``view``>}``."""
     settings = request.app.state.settings
-    ext = "." + filename.rsplit(".", 1)[-1].lower()
-    base = default_limits(settings.knowledge)
-    # the same bounded reader as the CLI; only the file size follows the upload limit (already checked)
-    limits = dataclasses.replace(base, max_file_bytes=max(base.max_file_bytes, len(data)))
-    fd, tmp = tempfile.mkstemp(prefix="seamline-upload-", suffix=ext)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        try:
-            doc = read_document(tmp, limits)
-        except SeamlineError as exc:  # name the upload, not the temporary file
-            raise type(exc)(exc.message.replace(tmp, filename), exc.problems) from None
-    finally:
-        os.unlink(tmp)
-    report = check_text(
-        doc.text, claimed=claimed or None, path=filename, title=doc.title, knowledge=settings.knowledge
+    return await request.app.state.jobs.run(
+        tasks.check_document, settings, filename, data, claimed, view, what=f"file: {_name(filename)}"
     )
-    return report, doc.text
 
 
-def in_context(text: str, start: int, end: int) -> dict[str, str]:
-    """The evidence and the text around it, as separate strings (the template escapes each)."""
-    lo = max(0, start - CONTEXT_CHARS)
-    hi = min(len(text), end + CONTEXT_CHARS)
-    return {
-        "before": ("…" if lo > 0 else "") + text[lo:start],
-        "mark": text[start:end],
-        "after": text[end:hi] + ("…" if hi < len(text) else ""),
-    }
-
-
-def report_view(report: Any, text: str, knowledge: Any = None) -> dict[str, Any]:
-    from seamline.contracts.catalogue import DIMENSION_NAMES, load_document_types
-
-    data = report.to_json()
-    det = data["detected"]
-    for ev in det["evidence"]:
-        ev["context"] = in_context(text, ev["start"], ev["end"])
-    det["document_type_name"] = load_document_types(knowledge).name(det["document_type"])
-    scores = [a["score"] for a in det["alternatives"]]
-    det["margin"] = round(scores[0] - scores[1], 3) if len(scores) > 1 else None
-    det["by_dimension"] = [
-        {"id": key, "name": name, "evidence": [e for e in det["evidence"] if e.get("dimension") == key]}
-        for key, name in DIMENSION_NAMES.items()
-        if any(e.get("dimension") == key for e in det["evidence"])
-    ]
-    for f in data["findings"]:
-        for ev in f["evidence"]:
-            ev["context"] = in_context(text, ev["start"], ev["end"])
-    order = {"missing": 0, "weak": 1, "present": 2}
-    data["findings"].sort(key=lambda f: (not f["required_for_detected_model"], order.get(f["status"], 3)))
-    return data
+def _name(filename: str) -> str:
+    return filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200] or "(no name)"
 
 
 def _models(request: Request) -> list[tuple[str, str]]:
@@ -165,17 +117,17 @@ async def contract_check(request: Request) -> HTMLResponse:
         if decision_id is not None:
             request.app.state.store.get(decision_id)  # refuse an unknown decision before the work
         filename, data = await read_upload(request, form.get("file"))
-        report, text = check_upload(request, filename, data, claimed_id)
+        checked = await check_in_worker(request, filename, data, claimed_id, view=True)
         attached = None
         if decision_id is not None:
-            attached = request.app.state.store.attach_contract(decision_id, report.to_json())
+            attached = request.app.state.store.attach_contract(decision_id, checked["report"])
     except SeamlineError as exc:
         status = getattr(exc, "status", 404 if type(exc).__name__ == "NotFoundError" else 400)
         ctx = _page(request, error=exc, claimed=claimed_id, decision_id=decision_id)
         return render(request, "contract.html", ctx, status_code=status)
     ctx = _page(
         request,
-        report=report_view(report, text, request.app.state.settings.knowledge),
+        report=checked["view"],
         claimed=claimed_id,
         filename=filename,
         decision_id=decision_id,

@@ -124,7 +124,7 @@ async def preview_results(request: Request) -> HTMLResponse:
         return _questionnaire(
             request, values, action="/decisions", title="New decision", error=error, status_code=400
         )
-    outputs = _service(request).outputs(situation)
+    outputs = await run_in_threadpool(_service(request).outputs, situation)  # a cost run: off the loop
     return _results_page(request, situation.model_dump(mode="json", exclude_none=True), outputs, None)
 
 
@@ -135,7 +135,7 @@ async def save_decision(request: Request) -> Response:
         return _questionnaire(
             request, values, action="/decisions", title="New decision", error=error, status_code=400
         )
-    record = _save(request, situation)
+    record = await run_in_threadpool(_save, request, situation)  # a cost run: off the event loop
     return RedirectResponse(f"/decisions/{record.id}", status_code=303)
 
 
@@ -235,7 +235,7 @@ async def update_decision(request: Request, decision_id: int) -> Response:
             decision=record,
             status_code=400,
         )
-    _save(request, situation, record.id)
+    await run_in_threadpool(_save, request, situation, record.id)
     return RedirectResponse(f"/decisions/{record.id}", status_code=303)
 
 
@@ -289,10 +289,10 @@ def compare(request: Request, a: int | None = None, b: int | None = None) -> HTM
 
 
 @router.get("/decisions/{decision_id}/report.{fmt}")
-def report_download(request: Request, decision_id: int, fmt: str) -> Response:
+async def report_download(request: Request, decision_id: int, fmt: str) -> Response:
     from seamline.web.routes.api import report_response
 
-    return report_response(request, decision_id, fmt)
+    return await report_response(request, decision_id, fmt)
 
 
 @router.get("/docs", response_class=HTMLResponse)
