@@ -132,6 +132,7 @@ class JobPool:
         self._executor: ProcessPoolExecutor | None = None
         self._generation = 0
         self._semaphores: dict[int, asyncio.Semaphore] = {}  # one per event loop (tests run several)
+        self.grace_s = GRACE_S
         self.started = 0  # jobs handed to a worker so far (tests wait on it)
 
     def _current(self) -> tuple[int, ProcessPoolExecutor]:
@@ -185,8 +186,9 @@ class JobPool:
                     self._retire(generation, executor)
                     continue
                 self.started += 1
+                limit = self.time_limit_s + self.grace_s
                 try:
-                    return await asyncio.wait_for(asyncio.wrap_future(future), self.time_limit_s + GRACE_S)
+                    return await asyncio.wait_for(asyncio.wrap_future(future), limit)
                 except TimeoutError:
                     self._retire(generation, executor)  # the job ignored its own limit: end it from outside
                     raise _with_limit(what, self.time_limit_s) from None
