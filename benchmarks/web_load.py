@@ -1,10 +1,13 @@
 """Load benchmark of the web app on loopback: N concurrent clients for a bounded time.
 
 Starts ``seamline serve`` (a temporary SQLite database, no examples) as a separate process, saves one
-decision, then drives ``POST /api/v1/advise`` (cycling through the example situations) and the saved
-decision's results page ``GET /decisions/{id}``. Prints requests/s and p50/p99 latency per target.
+decision, then drives ``POST /api/v1/advise`` twice: with a new situation in every request (distinct
+answers, benchmarks/situation_space.py, none sent twice, so nothing is served from a cache) and cycling
+through the example situations (repeats, answered from the server's cache); then the saved decision's
+results page ``GET /decisions/{id}``. Prints requests/s and p50/p99 latency per target.
 
     .venv/bin/python benchmarks/web_load.py [--clients 50] [--seconds 10] [--max-requests 20000]
+        [--distinct 40000] [--serve-args "--workers 2"]
 
 Loopback only; every run is bounded by --seconds and --max-requests. The load generator shares the
 machine with the server, so the figures are a lower bound for a dedicated server.
@@ -26,6 +29,7 @@ from typing import Any
 
 import httpx
 import yaml
+from situation_space import distinct_situations
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,13 +87,36 @@ async def first_requests(port: int, method: str, path: str, bodies: list[Any]) -
     return out
 
 
+class Once:
+    """Requests each sent once, in order: shared by every client, so no request is repeated."""
+
+    def __init__(self, raws: list[bytes]) -> None:
+        self.raws = iter(raws)
+        self.exhausted = False
+
+    def next(self) -> bytes | None:
+        raw = next(self.raws, None)
+        self.exhausted = self.exhausted or raw is None
+        return raw
+
+
 async def drive(
-    port: int, method: str, path: str, bodies: list[Any], clients: int, seconds: float, max_requests: int
+    port: int,
+    method: str,
+    path: str,
+    bodies: list[Any] | Once,
+    clients: int,
+    seconds: float,
+    max_requests: int,
 ) -> dict[str, float]:
-    """A small keep-alive HTTP/1.1 client (lighter than a general client, so the server gets the CPU)."""
+    """A small keep-alive HTTP/1.1 client (lighter than a general client, so the server gets the CPU).
+
+    ``bodies``: cycled through (repeats), or a ``Once`` that hands out each request a single time."""
     latencies: list[float] = []
     errors = 0
-    raws = [request_bytes(method, path, port, b) for b in bodies] or [request_bytes(method, path, port, None)]
+    once = bodies if isinstance(bodies, Once) else None
+    raws = [] if isinstance(bodies, Once) else [request_bytes(method, path, port, b) for b in bodies]
+    raws = raws or [request_bytes(method, path, port, None)]
     start = time.perf_counter()
     stop = start + seconds
 
@@ -99,8 +126,14 @@ async def drive(
         i = k
         try:
             while time.perf_counter() < stop and len(latencies) + errors < max_requests:
-                raw = raws[i % len(raws)]
-                i += clients
+                if once is not None:
+                    got = once.next()
+                    if got is None:
+                        break
+                    raw = got
+                else:
+                    raw = raws[i % len(raws)]
+                    i += clients
                 t0 = time.perf_counter()
                 status = await one(reader, writer, raw)
                 dt = time.perf_counter() - t0
@@ -120,6 +153,8 @@ async def drive(
             latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else float("nan")
         )
 
+    if once is not None and once.exhausted:
+        print(f"  (ran out of distinct situations after {elapsed:.1f} s: raise --distinct)")
     return {
         "requests": len(latencies),
         "errors": errors,
@@ -136,6 +171,10 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--max-requests", type=int, default=20_000)
     ap.add_argument("--warmup", type=float, default=2.0)
+    ap.add_argument(
+        "--distinct", type=int, default=40_000, help="distinct situations prepared (each sent once)"
+    )
+    ap.add_argument("--serve-args", default="", help='more options for seamline serve, e.g. "--workers 2"')
     args = ap.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -143,7 +182,7 @@ def main() -> None:
         env = {**os.environ, "SEAMLINE_DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
         seamline = Path(sys.executable).with_name("seamline")
         server = subprocess.Popen(
-            [str(seamline), "serve", "--port", str(port), "--no-examples"],
+            [str(seamline), "serve", "--port", str(port), "--no-examples", *args.serve_args.split()],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -161,16 +200,20 @@ def main() -> None:
                     time.sleep(0.2)
             bodies = situations()
             saved = httpx.post(base + "/api/v1/decisions", json={"situation": bodies[0]}, timeout=60).json()
-            targets: list[tuple[str, str, str, list[Any]]] = [
-                ("POST /api/v1/advise", "POST", "/api/v1/advise", bodies),
-                ("GET results page", "GET", f"/decisions/{saved['id']}", []),
+            fresh = distinct_situations(args.distinct + 100)
+            advise = "/api/v1/advise"
+            once = Once([request_bytes("POST", advise, port, b) for b in fresh[100:]])
+            targets: list[tuple[str, str, str, list[Any] | Once, list[Any]]] = [
+                ("POST advise, distinct", "POST", advise, once, fresh[:100]),
+                ("POST advise, repeated", "POST", advise, bodies, bodies[1:]),
+                ("GET results page", "GET", f"/decisions/{saved['id']}", [], [None]),
             ]
             print(
                 f"web load: {args.clients} concurrent clients, {args.seconds:.0f} s per target (loopback, "
                 f"{os.cpu_count()} CPUs shared by server and clients)"
             )
-            for label, method, path, b in targets:
-                cold = asyncio.run(first_requests(port, method, path, b[1:] or [None]))
+            for label, method, path, b, first in targets:
+                cold = asyncio.run(first_requests(port, method, path, first))
                 median = sorted(cold)[len(cold) // 2]
                 print(f"  {label:22s} first request, nothing cached: median {median:.1f} ms over {len(cold)}")
                 asyncio.run(drive(port, method, path, b, args.clients, args.warmup, args.max_requests))
