@@ -66,6 +66,8 @@ class _Plan:
     viable_min_share: float
 
 
+BASES_KEPT = 4096  # criteria scores remembered per knowledge base, by the weight rules that hold
+
 T = TypeVar("T")
 _COMPILED: dict[tuple[int, str], tuple[KnowledgeBase, Any]] = {}
 _COMPILED_MAX = 32  # a few knowledge bases at a time (tests load several); past it, start over
@@ -179,39 +181,60 @@ class Variations:
         self, kb: KnowledgeBase, answers: Mapping[str, Any], user_weights: Mapping[str, float] | None
     ) -> None:
         self._plan = plan = _plan(kb)
+        # criteria scores by (weight rules that hold, the user's weights): shared by every situation
+        self._bases_memo: dict[tuple[Any, ...], tuple[tuple[float, ...], ...]] = compiled(kb, "bases", dict)
         self._answers = a = dict(answers)
         user = user_weights or {}
         self._user = tuple((i, float(user[cid])) for i, cid in enumerate(plan.criteria) if cid in user)
-        self._weight_held = [test(a) for test, _ in plan.weight_rules]
-        self._weights = self._derive_weights(self._weight_held)
-        self._fit = [[test(a) for test in m.fits] for m in plan.models]
-        self._misfit = [[test(a) for test in m.misfits] for m in plan.models]
+        self._weight_held = tuple(test(a) for test, _ in plan.weight_rules)
+        self._bases = self._criteria_scores(self._weight_held)
+        self._fit = [tuple(test(a) for test in m.fits) for m in plan.models]
+        self._misfit = [tuple(test(a) for test in m.misfits) for m in plan.models]
         self._variant = [self._variant_of(m, a) for m in plan.models]
-        pairs = zip(plan.models, self._variant, strict=True)
-        self._base = [self._criteria_score(m, v, self._weights) for m, v in pairs]
         self._questions = self._question_counts(a)
         self._stages = self._stage_counts(a)
         self._contradicted = self._any_contradiction(a)
-        self._scores: list[float] = []
-        self._gated: list[bool] = []
-        for k, model in enumerate(plan.models):
-            n_fits = sum(self._fit[k])
-            score, gated = self._score(
-                model, self._base[k], n_fits, self._misfit[k], k, self._questions, self._stages
-            )
-            self._scores.append(score)
-            self._gated.append(gated)
+        self._n_fits = [sum(fit) for fit in self._fit]
+        self._n_gates: list[int] = []
+        self._n_penalties: list[int] = []
+        for held, model in zip(self._misfit, plan.models, strict=True):
+            gates = sum(h and g for h, g in zip(held, model.gates, strict=True))
+            self._n_gates.append(gates)
+            self._n_penalties.append(sum(held) - gates)
+        self._scores = [
+            self._score(k, self._bases[k][self._variant[k]], self._n_fits[k], self._n_penalties[k])
+            for k in range(len(plan.models))
+        ]
+        self._gated = [n > 0 for n in self._n_gates]
 
     # ------------------------------------------------------------------ the engine's stages, compiled
-    def _derive_weights(self, held: Sequence[bool]) -> tuple[float, ...]:
-        values = list(self._plan.defaults)
-        for (_, add), rule_holds in zip(self._plan.weight_rules, held, strict=True):
+    def _criteria_scores(self, held: tuple[bool, ...]) -> tuple[tuple[float, ...], ...]:
+        """Each model's criteria score under every pricing variant, with the weights these rules give."""
+        key = (held, self._user)
+        hit = self._bases_memo.get(key)
+        if hit is not None:
+            return hit
+        plan = self._plan
+        values = list(plan.defaults)
+        for (_, add), rule_holds in zip(plan.weight_rules, held, strict=True):
             if rule_holds:
                 for i, extra in add:
                     values[i] += extra
         for i, weight in self._user:
             values[i] = weight
-        return tuple(float(v) for v in values)
+        weights = [float(v) for v in values]
+        total = sum(weights)
+        bases = tuple(
+            tuple(
+                sum([w * n / total for w, n in zip(weights, norms, strict=True)]) if total > 0 else 0.0
+                for norms in model.norms
+            )
+            for model in plan.models
+        )
+        if len(self._bases_memo) >= BASES_KEPT:
+            self._bases_memo.clear()
+        self._bases_memo[key] = bases
+        return bases
 
     @staticmethod
     def _variant_of(model: _Model, answers: Mapping[str, Any]) -> int:
@@ -219,13 +242,6 @@ class Variations:
             if test(answers):
                 return i
         return len(model.variants)  # the plain profile
-
-    @staticmethod
-    def _criteria_score(model: _Model, variant: int, weights: tuple[float, ...]) -> float:
-        total = sum(weights)
-        if total <= 0:
-            return 0.0
-        return sum([w * n / total for w, n in zip(weights, model.norms[variant], strict=True)])
 
     def _question_counts(self, answers: Mapping[str, Any]) -> list[int]:
         counts = [0] * len(self._plan.models)
@@ -249,26 +265,17 @@ class Variations:
         return any(test(answers) for test in self._plan.contradictions)
 
     def _score(
-        self,
-        model: _Model,
-        base: float,
-        n_fits: int,
-        misfit: Sequence[bool],
-        k: int,
-        questions: Sequence[int],
-        stages: Sequence[int],
-    ) -> tuple[float, bool]:
-        """(the model's rounded score, whether a gate rules it out), as the engine computes them."""
-        held = [gate for h, gate in zip(misfit, model.gates, strict=True) if h]
-        n_gates = sum(held)
+        self, k: int, base: float, n_fits: int, n_penalties: int, questions: int = -1, stages: int = -1
+    ) -> float:
+        """The model's rounded score, as the engine computes it (the same terms in the same order)."""
         plan = self._plan
         bonus = (
             plan.fit_bonus * n_fits
-            + plan.question_bonus * questions[k]
-            + plan.stage_bonus * stages[k]
-            - plan.penalty * (len(held) - n_gates)
+            + plan.question_bonus * (self._questions[k] if questions < 0 else questions)
+            + plan.stage_bonus * (self._stages[k] if stages < 0 else stages)
+            - plan.penalty * n_penalties
         )
-        return round(base + bonus, SCORE_DIGITS), n_gates > 0
+        return round(base + bonus, SCORE_DIGITS)
 
     # ------------------------------------------------------------------ one answer changed
     def top(self, field: str, value: Any) -> tuple[str | None, float | None]:
@@ -281,40 +288,43 @@ class Variations:
                 return None, None
         elif self._contradicted:
             return None, None
-        weights = self._weights
+        bases = self._bases
         reweigh = False
-        if field in plan.weight_reads:
+        reads = plan.weight_reads.get(field)
+        if reads:
             held = list(self._weight_held)
-            for i in plan.weight_reads[field]:
+            for i in reads:
                 held[i] = plan.weight_rules[i][0](answers)
-            reweigh = held != self._weight_held
-            if reweigh:
-                weights = self._derive_weights(held)
+            new_held = tuple(held)
+            if new_held != self._weight_held:
+                reweigh = True
+                bases = self._criteria_scores(new_held)
         questions = self._question_counts(answers) if field in plan.question_fields else self._questions
         stages = self._stage_counts(answers) if field in plan.stage_fields else self._stages
         scores = list(self._scores)
         gated = list(self._gated)
         for k, model in enumerate(plan.models):
+            q, st = questions[k], stages[k]
             touched = field in model.fields
-            if not (reweigh or touched or questions[k] != self._questions[k] or stages[k] != self._stages[k]):
+            if not (reweigh or touched or q != self._questions[k] or st != self._stages[k]):
                 continue  # nothing this model's score reads has changed
             variant = self._variant[k]
-            if field in model.variant_fields:
-                variant = self._variant_of(model, answers)
-            if reweigh or variant != self._variant[k]:
-                base = self._criteria_score(model, variant, weights)
-            else:
-                base = self._base[k]
-            fit = self._fit[k]
-            n_fits = sum(fit)
-            for i in model.fit_reads.get(field, ()):
-                n_fits += model.fits[i](answers) - fit[i]
-            misfit = self._misfit[k]
-            if field in model.misfit_reads:
-                misfit = list(misfit)
-                for i in model.misfit_reads[field]:
-                    misfit[i] = model.misfits[i](answers)
-            scores[k], gated[k] = self._score(model, base, n_fits, misfit, k, questions, stages)
+            n_fits, n_gates, n_penalties = self._n_fits[k], self._n_gates[k], self._n_penalties[k]
+            if touched:
+                if field in model.variant_fields:
+                    variant = self._variant_of(model, answers)
+                fit = self._fit[k]
+                for i in model.fit_reads.get(field, ()):
+                    n_fits += model.fits[i](answers) - fit[i]
+                misfit = self._misfit[k]
+                for i in model.misfit_reads.get(field, ()):
+                    delta = model.misfits[i](answers) - misfit[i]
+                    if model.gates[i]:
+                        n_gates += delta
+                    else:
+                        n_penalties += delta
+            scores[k] = self._score(k, bases[k][variant], n_fits, n_penalties, q, st)
+            gated[k] = n_gates > 0
         return self._leader(scores, gated)
 
     def _leader(self, scores: list[float], gated: list[bool]) -> tuple[str | None, float | None]:
@@ -322,13 +332,14 @@ class Variations:
         top_score = max((s for s, g in zip(scores, gated, strict=True) if not g), default=0.0)
         floor = self._plan.viable_min_share * top_score
         low = top_score > 0
-        advised = [
-            k for k, (s, g) in enumerate(zip(scores, gated, strict=True)) if not g and not (low and s < floor)
-        ]
+        advised = [s for s, g in zip(scores, gated, strict=True) if not g and not (low and s < floor)]
         if not advised:
             return None, None
-        best = max(scores[k] for k in advised)
-        leader = next(k for k in advised if scores[k] == best)  # ties go to knowledge-base order
-        ordered = sorted((scores[k] for k in advised), reverse=True)
-        margin = round(ordered[0] - ordered[1], SCORE_DIGITS) if len(ordered) > 1 else None
+        best = max(advised)
+        # ties go to knowledge-base order
+        leader = next(k for k, (s, g) in enumerate(zip(scores, gated, strict=True)) if not g and s == best)
+        margin = None
+        if len(advised) > 1:
+            advised.sort(reverse=True)
+            margin = round(advised[0] - advised[1], SCORE_DIGITS)
         return self._plan.model_ids[leader], margin
