@@ -70,60 +70,54 @@ def _apply(op: str, value: Any, arg: Any) -> bool:
 
 def compile_condition(condition: Mapping[str, Any] | None) -> Test:
     """``holds`` for one condition as a function of the answers, the condition read once: the same result
-    as ``holds(condition, answers)`` for any answers (tests/advisor/test_variations.py compares them), for hot
-    loops that evaluate one condition against many answers."""
-    if not condition:
-        return _always
-    tests = [_compile_key(key, expected) for key, expected in condition.items()]
-    if len(tests) == 1:
-        return tests[0]
+    as ``holds(condition, answers)`` for any answers (tests/advisor/test_variations.py compares them), for
+    hot loops that evaluate one condition against many answers.
 
-    return lambda answers: all(test(answers) for test in tests)
+    The condition becomes one Python expression over the answers, in the order ``holds`` reads it
+    (``and``/``or`` short-circuit as ``all``/``any`` do). Field names and values never enter the source
+    text: they are bound as constants (``k0``, ``c0``, ...), so the text holds only names and operators.
+    """
+    constants: dict[str, Any] = {}
+
+    def const(value: Any, prefix: str = "c") -> str:
+        name = f"{prefix}{len(constants)}"
+        constants[name] = value
+        return name
+
+    def conjunction(cond: Mapping[str, Any] | None) -> str:
+        if not cond:
+            return "True"
+        return "(" + " and ".join(term(key, expected) for key, expected in cond.items()) + ")"
+
+    def term(key: str, expected: Any) -> str:
+        if key == "any":
+            return "(" + " or ".join(conjunction(c) for c in expected) + ")" if expected else "False"
+        if key == "not":
+            return f"(not {conjunction(expected)})"
+        value = f"a[{const(key, 'k')}]"
+        if isinstance(expected, list):
+            return f"({value} in {const(tuple(expected))})"
+        if isinstance(expected, Mapping):
+            return "(" + " and ".join(_op_text(op, value, const(arg)) for op, arg in expected.items()) + ")"
+        return f"({value} == {const(expected)})"
+
+    source = f"lambda a: bool({conjunction(condition)})"
+    namespace = {"__builtins__": {"bool": bool}, **constants}  # the lambda's globals: its constants
+    test: Test = eval(source, namespace)
+    return test
 
 
-def _always(answers: Mapping[str, Any]) -> bool:
-    return True
-
-
-def _compile_key(key: str, expected: Any) -> Test:
-    if key == "any":
-        subs = [compile_condition(c) for c in expected]
-        return lambda answers: any(sub(answers) for sub in subs)
-    if key == "not":
-        sub = compile_condition(expected)
-        return lambda answers: not sub(answers)
-    if isinstance(expected, list):
-        options = tuple(expected)
-        return lambda answers: answers[key] in options
-    if isinstance(expected, Mapping):
-        ops = [_compile_op(op, arg) for op, arg in expected.items()]
-        if len(ops) == 1:
-            op = ops[0]
-            return lambda answers: op(answers[key])
-        return lambda answers: all(op(answers[key]) for op in ops)
-    return lambda answers: bool(answers[key] == expected)
-
-
-def _compile_op(op: str, arg: Any) -> Callable[[Any], bool]:
-    """``_apply(op, value, arg)`` as a function of the value."""
-    match op:
-        case "lt":
-            return lambda value: value is not None and bool(value < arg)
-        case "lte":
-            return lambda value: value is not None and bool(value <= arg)
-        case "gt":
-            return lambda value: value is not None and bool(value > arg)
-        case "gte":
-            return lambda value: value is not None and bool(value >= arg)
-        case "eq":
-            return lambda value: bool(value == arg)
-        case "ne":
-            return lambda value: bool(value != arg)
-        case "in":
-            return lambda value: value in arg
-        case "not_in":
-            return lambda value: value not in arg
+def _op_text(op: str, value: str, arg: str) -> str:
+    """``_apply(op, value, arg)`` as an expression."""
+    if op in _COMPARE:  # an optional answer left out is neither below nor above any number
+        return f"({value} is not None and {value} {_COMPARE[op]} {arg})"
+    if op in _TEST:
+        return f"({value} {_TEST[op]} {arg})"
     raise ValueError(f"unknown operator {op!r}")
+
+
+_COMPARE = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+_TEST = {"eq": "==", "ne": "!=", "in": "in", "not_in": "not in"}
 
 
 def check(condition: Any, fields: Mapping[str, tuple[str, tuple[Any, ...] | None]]) -> list[str]:
