@@ -190,3 +190,46 @@ def test_reports_and_large_cost_runs_are_drawn_in_a_worker(make_app: Any, situat
         inline = client.post("/api/v1/cost?trials=300&seed=3", json=situation)
         assert inline.status_code == 200
         assert app.state.jobs.started == before + 2
+
+
+KILL_SERVER = """
+import asyncio, sys
+from seamline.web.jobs import JobPool
+from tests.web import slow_jobs
+pool = JobPool(1, 60, 0)
+print(asyncio.run(pool.run(slow_jobs.pid, what="job")), flush=True)
+sys.stdin.read()
+"""
+
+
+def test_workers_end_when_the_server_is_killed() -> None:
+    """kill -9 of the server leaves no worker behind (one would otherwise wait for jobs for ever)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen(
+        [sys.executable, "-c", KILL_SERVER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
+    )
+    assert server.stdout is not None
+    worker = int(server.stdout.readline())
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait()
+    deadline = time.monotonic() + WATCHDOG_S
+    while True:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{worker}/stat") as fh:  # exited, waiting for the fork server to reap it
+            if fh.read().rsplit(")", 1)[-1].split()[0] == "Z":
+                break
+        assert time.monotonic() < deadline, "the worker outlived the server"
+        time.sleep(0.1)

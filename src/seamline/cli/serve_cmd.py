@@ -25,6 +25,16 @@ def serve(
     no_examples: Annotated[
         bool, typer.Option("--no-examples", help="Do not load the example situations on first run.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Server processes sharing the port (each with its own pool of job processes); "
+            "they may all start on a fresh database.",
+        ),
+    ] = 1,
 ) -> None:
     """Start the web app (questionnaire, results, contract check, saved decisions, API); print its URL."""
     import uvicorn
@@ -37,14 +47,34 @@ def serve(
     if no_examples:
         overrides["load_examples"] = False
     settings = Settings.from_env(None, **overrides)
-    web = create_app(settings)
+    web = create_app(settings)  # migrates and loads the examples once, before any worker starts
     url_host = f"[{host}]" if ":" in host else host
     console.print(f"seamline is running at [bold]{plain(f'http://{url_host}:{port}/')}[/]")
     console.print(
         f"database: {web.state.store.engine.url.render_as_string(hide_password=True)}", markup=False
     )
+    if workers > 1:
+        console.print(f"{workers} server processes", markup=False)
     console.print("press Ctrl+C to stop")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+        return
+    import os
+
+    from seamline.settings import SETTINGS_ENV
+
+    web.state.store.engine.dispose()
+    del web
+    # each worker process builds its own app from the same settings (uvicorn needs an import string)
+    os.environ[SETTINGS_ENV] = settings.model_dump_json()
+    uvicorn.run(
+        "seamline.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 def _check_port(host: str, port: int) -> None:

@@ -57,14 +57,35 @@ class JobTooLarge(JobError):
     status = 413
 
 
-def _init_worker(memory_mb: int, time_limit_s: float) -> None:
-    """Runs once in each worker process: ignore Ctrl-C (the server's), bound the memory, note the limits."""
+def _init_worker(memory_mb: int, time_limit_s: float, server_pid: int) -> None:
+    """Runs once in each worker process: ignore Ctrl-C (the server's), bound the memory, note the limits,
+    and end with the server (a worker waiting for jobs would otherwise outlive a killed server)."""
     import signal
+    import threading
 
     global _time_limit_s
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _time_limit_s = time_limit_s
     _bound_memory(memory_mb)
+    threading.Thread(target=_end_with, args=(server_pid,), name="seamline-server-watch", daemon=True).start()
+
+
+def _end_with(server_pid: int) -> None:
+    """Exit this worker as soon as the server process is gone (killed, or ended without shutting us down)."""
+    import time
+
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(server_pid, 0)
+            with open(f"/proc/{server_pid}/stat", encoding="ascii", errors="replace") as fh:
+                state = fh.read().rsplit(")", 1)[-1].split()[0]
+        except ProcessLookupError:
+            os._exit(0)
+        except (OSError, IndexError):
+            continue  # no /proc (not Linux): the signal probe alone decides
+        if state in ("Z", "X"):  # a dead server not yet reaped by its own parent
+            os._exit(0)
 
 
 def _bound_memory(memory_mb: int) -> None:
@@ -148,7 +169,7 @@ class JobPool:
                     self.workers,
                     mp_context=ctx,
                     initializer=_init_worker,
-                    initargs=(self.memory_mb, self.time_limit_s),
+                    initargs=(self.memory_mb, self.time_limit_s, os.getpid()),
                 )
             return self._generation, self._executor
 
@@ -206,9 +227,10 @@ class JobPool:
             executor, self._executor = self._executor, None
             self._generation += 1
         if executor is not None:
+            processes = list((getattr(executor, "_processes", None) or {}).values())
             executor.shutdown(wait=False, cancel_futures=True)
-            for process in list((getattr(executor, "_processes", None) or {}).values()):
-                process.join(timeout=5)
+            for process in processes:
+                process.join(timeout=2)
                 if process.is_alive():
                     process.kill()
 
