@@ -49,7 +49,7 @@ class Settings(BaseModel):
     # heavy work (contract checks, reports, large cost runs) runs in a pool of worker processes
     job_workers: int = Field(default=2, ge=1, le=64)  # processes per server worker
     job_time_limit_s: float = Field(default=120.0, gt=0, le=3600)  # one job's time; over it: 422
-    job_memory_mb: int = Field(default=2048, ge=0)  # address space a job may add (RLIMIT_AS); 0 = unbounded
+    job_memory_mb: int = Field(default=4096, ge=0)  # address space a job may add (RLIMIT_AS); 0 = unbounded
     pool_cost_trials: int = Field(default=50_000, ge=100)  # a cost run with more trials goes to the pool
 
     @classmethod
