@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from seamline.contracts.ingest import SUPPORTED
 from seamline.errors import InputFileError, SeamlineError
+from seamline.processes import bound_address_space
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -287,23 +288,8 @@ def _worker_main(conn: Connection, claimed: str | None, memory_mb: int) -> None:
 
 
 def _bound_memory(memory_mb: int) -> None:
-    """Let this process add at most ``memory_mb`` MB of address space (RLIMIT_AS) to what it has now, so a
-    runaway document raises MemoryError instead of drawing the kernel's out-of-memory killer."""
+    """Bound this worker's memory (:func:`seamline.processes.bound_address_space`), remembering the bound
+    for the message a MemoryError gets."""
     global _memory_mb
-    if memory_mb <= 0:
-        return
-    try:
-        import resource
-
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = size + memory_mb * 2**20
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        if soft != resource.RLIM_INFINITY and soft < limit:
-            return  # already bounded tighter
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, OSError, ValueError):
-        return  # not Linux, or not allowed: the scan still survives a killed worker
-    _memory_mb = memory_mb
+    if bound_address_space(memory_mb):
+        _memory_mb = memory_mb

@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from seamline.errors import Problem, SeamlineError
+from seamline.processes import bound_address_space
 
 T = TypeVar("T")
 PRELOAD = ["seamline.web.tasks"]  # imported once by the fork server; each worker starts with them loaded
@@ -89,26 +90,11 @@ def _end_with(server_pid: int) -> None:
 
 
 def _bound_memory(memory_mb: int) -> None:
-    """Let this process add at most ``memory_mb`` MB of address space (RLIMIT_AS) to what it has now (as
-    :mod:`seamline.contracts.scan` does for its workers)."""
+    """Bound this worker's memory (:func:`seamline.processes.bound_address_space`), remembering the bound
+    for the message a MemoryError gets."""
     global _memory_mb
-    if memory_mb <= 0:
-        return
-    try:
-        import resource
-
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = size + memory_mb * 2**20
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        if soft != resource.RLIM_INFINITY and soft < limit:
-            return  # already bounded tighter
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, OSError, ValueError):
-        return  # not Linux, or not allowed: the pool still survives a killed worker
-    _memory_mb = memory_mb
+    if bound_address_space(memory_mb):
+        _memory_mb = memory_mb
 
 
 def _timed_out(what: str) -> JobTimeout:
