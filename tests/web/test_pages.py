@@ -194,7 +194,7 @@ def test_internal_errors_show_no_trace(client: Any, monkeypatch: pytest.MonkeyPa
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(client.app.state.store, "list", boom)
+    monkeypatch.setattr(client.app.state.store, "summaries", boom)
     from fastapi.testclient import TestClient
 
     with TestClient(client.app, raise_server_exceptions=False) as c:

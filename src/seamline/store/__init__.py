@@ -8,6 +8,22 @@ Only this package touches a database. SQLite by default, PostgreSQL when the URL
 """
 
 from seamline.store.db import make_engine, migrate
-from seamline.store.repository import DecisionRecord, DecisionStore, NotFoundError, open_store
+from seamline.store.repository import (
+    DecisionPage,
+    DecisionRecord,
+    DecisionStore,
+    DecisionSummary,
+    NotFoundError,
+    open_store,
+)
 
-__all__ = ["DecisionRecord", "DecisionStore", "NotFoundError", "make_engine", "migrate", "open_store"]
+__all__ = [
+    "DecisionPage",
+    "DecisionRecord",
+    "DecisionStore",
+    "DecisionSummary",
+    "NotFoundError",
+    "make_engine",
+    "migrate",
+    "open_store",
+]

@@ -25,8 +25,14 @@ class NotFoundError(SeamlineError):
     """No saved decision has this id."""
 
 
-class DecisionRecord(BaseModel):
-    """A saved decision as read back: frozen, detached from the database."""
+LIST_LIMIT = 50  # a list page's default length
+LIST_LIMIT_MAX = 200
+LIST_OFFSET_MAX = 2**31 - 1  # any larger offset is past the end on every database (no overflow)
+QUERY_MAX = NAME_MAX
+
+
+class DecisionSummary(BaseModel):
+    """A saved decision's summary as lists show it: no inputs or outputs (those are read one at a time)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -37,9 +43,6 @@ class DecisionRecord(BaseModel):
     knowledge_version: str
     status: str
     top_model: str | None
-    situation: dict[str, Any]
-    outputs: dict[str, Any]
-    contract: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -51,6 +54,14 @@ class DecisionRecord(BaseModel):
             "status": self.status,
             "top_model": self.top_model,
         }
+
+
+class DecisionRecord(DecisionSummary):
+    """A saved decision as read back: frozen, detached from the database."""
+
+    situation: dict[str, Any]
+    outputs: dict[str, Any]
+    contract: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +93,73 @@ def _record(row: DecisionRow) -> DecisionRecord:
         outputs=row.outputs,
         contract=row.contract,
     )
+
+
+class DecisionPage(BaseModel):
+    """One page of summaries, newest first, and how many decisions match in all."""
+
+    model_config = ConfigDict(frozen=True)
+
+    decisions: list[DecisionSummary]
+    total: int
+    limit: int
+    offset: int
+    q: str | None = None
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + len(self.decisions)
+        return end if end < self.total and self.decisions else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset > 0 else None
+
+
+# the columns a list reads: never the inputs, outputs or contract (tens of kilobytes each)
+SUMMARY_COLUMNS = (
+    DecisionRow.id,
+    DecisionRow.name,
+    DecisionRow.created_at,
+    DecisionRow.updated_at,
+    DecisionRow.knowledge_version,
+    DecisionRow.status,
+    DecisionRow.top_model,
+)
+
+
+def check_query(q: Any, where: str = "q") -> str | None:
+    """A name search: None when empty; else the words, single-spaced, at most QUERY_MAX characters of
+    printable text (a NUL or other control character is refused: PostgreSQL cannot take it)."""
+    if q is None:
+        return None
+    if not isinstance(q, str):
+        raise SeamlineError(f"{where}: expected text", [Problem(where, "expected text")])
+    if any(ord(c) < 32 or ord(c) == 127 for c in q if c not in "\t\n\r"):
+        raise SeamlineError(
+            f"{where}: contains a control character; expected printable text",
+            [Problem(where, "expected printable text")],
+        )
+    q = " ".join(q.split())
+    if len(q) > QUERY_MAX:
+        raise SeamlineError(
+            f"{where}: the search is {len(q)} characters long; expected at most {QUERY_MAX}",
+            [Problem(where, f"expected at most {QUERY_MAX} characters")],
+        )
+    return q or None
+
+
+def _check_window(limit: Any, offset: Any) -> tuple[int, int]:
+    for where, value, low, high in (
+        ("limit", limit, 1, LIST_LIMIT_MAX),
+        ("offset", offset, 0, LIST_OFFSET_MAX),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise SeamlineError(
+                f"{where}: got {value!r}; expected a whole number from {low} to {high}",
+                [Problem(where, f"expected a whole number from {low} to {high}")],
+            )
+    return limit, offset
 
 
 def check_name(name: Any, where: str = "name") -> str:
@@ -172,6 +250,37 @@ class DecisionStore:
                 select(DecisionRow).order_by(DecisionRow.updated_at.desc(), DecisionRow.id.desc())
             )
             return [_record(r) for r in rows]
+
+    def summaries(self, *, limit: int = LIST_LIMIT, offset: int = 0, q: str | None = None) -> DecisionPage:
+        """A page of summaries, newest first, reading the summary columns only; ``q`` keeps the decisions
+        whose name contains it (any case)."""
+        limit, offset = _check_window(limit, offset)
+        q = check_query(q)
+        query = select(*SUMMARY_COLUMNS)
+        counting = select(func.count()).select_from(DecisionRow)
+        if q is not None:
+            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            match = DecisionRow.name.ilike(pattern, escape="\\")
+            query, counting = query.where(match), counting.where(match)
+        query = (
+            query.order_by(DecisionRow.updated_at.desc(), DecisionRow.id.desc()).limit(limit).offset(offset)
+        )
+        with self._session() as session:
+            rows = session.execute(query).all()
+            total = int(session.scalar(counting) or 0)
+        decisions = [
+            DecisionSummary(
+                id=r.id,
+                name=r.name,
+                created_at=_aware(r.created_at),
+                updated_at=_aware(r.updated_at),
+                knowledge_version=r.knowledge_version,
+                status=r.status,
+                top_model=r.top_model,
+            )
+            for r in rows
+        ]
+        return DecisionPage(decisions=decisions, total=total, limit=limit, offset=offset, q=q)
 
     def count(self) -> int:
         with self._session() as session:

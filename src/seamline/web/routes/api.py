@@ -7,6 +7,7 @@ Writes accept only ``application/json`` bodies (a cross-site form cannot send on
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -14,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from seamline.errors import Problem, SeamlineError
 from seamline.store import DecisionStore
+from seamline.store.repository import LIST_LIMIT, LIST_LIMIT_MAX, LIST_OFFSET_MAX, QUERY_MAX
 from seamline.web.service import Service
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -235,9 +237,25 @@ async def _json_body(request: Request, limit: int = MAX_JSON_BYTES) -> dict[str,
 
 
 # ------------------------------------------------------------------------------------------ decisions
-@router.get("/decisions", summary="Saved decisions, newest first")
-def list_decisions(request: Request) -> dict[str, Any]:
-    return {"decisions": [r.summary() for r in _store(request).list()]}
+@router.get("/decisions", summary="Saved decisions, newest first: summaries, a page at a time")
+def list_decisions(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=LIST_LIMIT_MAX)] = LIST_LIMIT,
+    offset: Annotated[int, Query(ge=0, le=LIST_OFFSET_MAX)] = 0,
+    q: Annotated[str | None, Query(max_length=QUERY_MAX, description="keep names containing this")] = None,
+) -> dict[str, Any]:
+    """Summaries only (no situation or outputs: open one decision for those). ``next`` is the URL of the
+    following page, or null on the last one; ``total`` counts every decision the search matches."""
+    page = _store(request).summaries(limit=limit, offset=offset, q=q)
+    following = page.next_offset
+    query = {"limit": page.limit, "offset": following, **({"q": page.q} if page.q else {})}
+    return {
+        "decisions": [r.summary() for r in page.decisions],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+        "next": None if following is None else f"{request.url.path}?{urlencode(query)}",
+    }
 
 
 def _compute(request: Request, data: Any, name: Any = None) -> dict[str, Any]:

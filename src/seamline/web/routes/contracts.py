@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
 from seamline.errors import Problem, SeamlineError
+from seamline.store.repository import LIST_LIMIT_MAX
 from seamline.web import tasks
 from seamline.web.security import UploadError, check_csrf, sniff
 from seamline.web.templating import render
@@ -73,7 +74,7 @@ def _page(request: Request, **context: Any) -> dict[str, Any]:
         "models": _models(request),
         "names": dict(_models(request)),
         "limit": upload_limit(request),
-        "decisions": request.app.state.store.list(),
+        "decisions": request.app.state.store.summaries(limit=LIST_LIMIT_MAX).decisions,
         **context,
     }
 

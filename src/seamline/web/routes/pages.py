@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from seamline.errors import SeamlineError, SituationError
 from seamline.situation import Situation
-from seamline.store import DecisionRecord, DecisionStore
+from seamline.store import DecisionRecord, DecisionStore, DecisionSummary
+from seamline.store.repository import LIST_LIMIT, LIST_LIMIT_MAX, LIST_OFFSET_MAX, QUERY_MAX
 from seamline.web.security import check_csrf, csrf_token, set_csrf_cookie
 from seamline.web.service import Service, flat_values
 from seamline.web.templating import render
@@ -178,9 +180,31 @@ def _results_page(
 
 
 @router.get("/decisions", response_class=HTMLResponse)
-def list_decisions(request: Request) -> HTMLResponse:
-    store = _store(request)
-    return render(request, "decisions.html", {"decisions": store.list()})
+def list_decisions(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=LIST_LIMIT_MAX)] = LIST_LIMIT,
+    offset: Annotated[int, Query(ge=0, le=LIST_OFFSET_MAX)] = 0,
+    q: Annotated[str | None, Query(max_length=QUERY_MAX)] = None,
+) -> HTMLResponse:
+    """Saved decisions, newest first, a page of summaries at a time, with a search by name."""
+    page = _store(request).summaries(limit=limit, offset=offset, q=q)
+
+    def link(to: int | None) -> str | None:
+        if to is None:
+            return None
+        query = {"offset": to, **({"limit": page.limit} if page.limit != LIST_LIMIT else {})}
+        return "/decisions?" + urlencode({**query, **({"q": page.q} if page.q else {})})
+
+    return render(
+        request,
+        "decisions.html",
+        {
+            "decisions": page.decisions,
+            "page": page,
+            "next_url": link(page.next_offset),
+            "previous_url": link(page.previous_offset),
+        },
+    )
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
@@ -272,7 +296,7 @@ async def delete_decision(request: Request, decision_id: int) -> Response:
 @router.get("/compare", response_class=HTMLResponse)
 def compare(request: Request, a: int | None = None, b: int | None = None) -> HTMLResponse:
     store = _store(request)
-    decisions = store.list()
+    decisions: list[DecisionSummary] = list(store.summaries(limit=LIST_LIMIT_MAX).decisions)
     pair = []
     if a is not None and b is not None:
         service = _service(request)
@@ -285,6 +309,8 @@ def compare(request: Request, a: int | None = None, b: int | None = None) -> HTM
                     **results_view(service, record.outputs, f"cost-{rid}"),
                 }
             )
+            if all(d.id != rid for d in decisions):  # an older one chosen by its id: offer it too
+                decisions.append(record)
     return render(request, "compare.html", {"decisions": decisions, "pair": pair, "a": a, "b": b})
 
 
