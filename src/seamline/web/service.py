@@ -171,8 +171,26 @@ class Service:
         return key, self._advice_bytes.get(key)
 
     def advise_bytes(self, key: str, data: Any) -> bytes:
-        """The advice as JSON bytes (validated, computed and memoised under ``key``)."""
-        body = json.dumps(self.advise(self.parse(data)), separators=(",", ":"), allow_nan=False).encode()
+        """The advice as JSON bytes (validated, computed and memoised under ``key``).
+
+        The strict ``json.dumps(allow_nan=False)`` is the finiteness guard here: the advice is walked by
+        :func:`require_finite` only when that refuses it, to name the figure; a refused advice is kept
+        nowhere."""
+        from seamline.advisor import advise
+
+        situation = self.parse(data)
+        situation_key = situation.model_dump_json()
+        advice = self._advice.get(situation_key)
+        fresh = advice is None
+        if advice is None:
+            advice = advise(situation, self.kb).to_json()
+        try:
+            body = json.dumps(advice, separators=(",", ":"), allow_nan=False).encode()
+        except ValueError:
+            require_finite(advice, "advice")  # raises NonFiniteResult naming the figure
+            raise
+        if fresh:
+            self._advice.put(situation_key, advice)
         self._advice_bytes.put(key, body)
         return body
 
