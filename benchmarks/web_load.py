@@ -4,10 +4,16 @@ Starts ``seamline serve`` (a temporary SQLite database, no examples) as a separa
 decision, then drives ``POST /api/v1/advise`` twice: with a new situation in every request (distinct
 answers, benchmarks/situation_space.py, none sent twice, so nothing is served from a cache) and cycling
 through the example situations (repeats, answered from the server's cache); then the saved decision's
-results page ``GET /decisions/{id}``. Prints requests/s and p50/p99 latency per target.
+results page ``GET /decisions/{id}``; then, with --saved decisions in the database (10,000 by default,
+inserted directly through the store, each with the saved decision's full outputs), the list endpoint
+``GET /api/v1/decisions`` (first page, a deep page, a name search) and the ``/decisions`` page.
+Prints requests/s and p50/p99 latency per target.
 
     .venv/bin/python benchmarks/web_load.py [--clients 50] [--seconds 10] [--max-requests 20000]
-        [--distinct 40000] [--serve-args "--workers 2"]
+        [--distinct 40000] [--serve-args "--workers 2"] [--saved 10000] [--targets advise,results,list]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+With --database-url on PostgreSQL a fresh schema is used and dropped afterwards.
 
 Loopback only; every run is bounded by --seconds and --max-requests. The load generator shares the
 machine with the server, so the figures are a lower bound for a dedicated server.
@@ -24,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +39,55 @@ import yaml
 from situation_space import distinct_situations
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def fill(url: str, schema: str | None, template: dict[str, Any], count: int) -> float:
+    """Insert ``count`` decisions like ``template`` (a saved decision's JSON) through the store, in one
+    transaction per thousand; returns the seconds it took."""
+    from sqlalchemy import insert
+
+    from seamline.store import open_store
+    from seamline.store.tables import DecisionRow
+
+    t0 = time.perf_counter()
+    store = open_store(url, schema=schema)
+    words = ("Payments", "Data platform", "Mobile app", "Migration", "Search", "Billing", "Onboarding")
+    try:
+        for start in range(0, count, 1000):
+            rows = []
+            for i in range(start, min(count, start + 1000)):
+                name = f"{words[i % len(words)]} {i}"
+                rows.append(
+                    {
+                        "name": name,
+                        "created_at": datetime.now(UTC),
+                        "updated_at": datetime.now(UTC),
+                        "knowledge_version": template["knowledge_version"],
+                        "status": template["status"],
+                        "top_model": template["top_model"],
+                        "situation": {**template["situation"], "name": name},
+                        "outputs": template["outputs"],
+                        "contract": None,
+                    }
+                )
+            with store.engine.begin() as conn:
+                conn.execute(insert(DecisionRow), rows)
+    finally:
+        store.engine.dispose()
+    return time.perf_counter() - t0
+
+
+def postgres_schema(url: str, schema: str, *, drop: bool) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE' if drop else f'CREATE SCHEMA "{schema}"')
+            )
+    finally:
+        engine.dispose()
 
 
 def free_port() -> int:
@@ -175,11 +231,20 @@ def main() -> None:
         "--distinct", type=int, default=40_000, help="distinct situations prepared (each sent once)"
     )
     ap.add_argument("--serve-args", default="", help='more options for seamline serve, e.g. "--workers 2"')
+    ap.add_argument("--saved", type=int, default=10_000, help="saved decisions for the list targets")
+    ap.add_argument("--targets", default="advise,results,list", help="which of advise,results,list to run")
+    ap.add_argument("--database-url", default="", help="a PostgreSQL URL (default: a temporary SQLite file)")
     args = ap.parse_args()
+    chosen = set(args.targets.split(","))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    schema = f"web_load_{os.getpid()}" if args.database_url.startswith("postgresql") else None
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "SEAMLINE_DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
+        url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        env = {**os.environ, "SEAMLINE_DATABASE_URL": url}
+        if schema:
+            postgres_schema(url, schema, drop=False)
+            env["SEAMLINE_SETTINGS"] = json.dumps({"database_schema": schema})
         seamline = Path(sys.executable).with_name("seamline")
         server = subprocess.Popen(
             [str(seamline), "serve", "--port", str(port), "--no-examples", *args.serve_args.split()],
@@ -203,15 +268,30 @@ def main() -> None:
             fresh = distinct_situations(args.distinct + 100)
             advise = "/api/v1/advise"
             once = Once([request_bytes("POST", advise, port, b) for b in fresh[100:]])
-            targets: list[tuple[str, str, str, list[Any] | Once, list[Any]]] = [
-                ("POST advise, distinct", "POST", advise, once, fresh[:100]),
-                ("POST advise, repeated", "POST", advise, bodies, bodies[1:]),
-                ("GET results page", "GET", f"/decisions/{saved['id']}", [], [None]),
-            ]
+            targets: list[tuple[str, str, str, list[Any] | Once, list[Any]]] = []
+            if "advise" in chosen:
+                targets += [
+                    ("POST advise, distinct", "POST", advise, once, fresh[:100]),
+                    ("POST advise, repeated", "POST", advise, bodies, bodies[1:]),
+                ]
+            if "results" in chosen:
+                targets.append(("GET results page", "GET", f"/decisions/{saved['id']}", [], [None]))
             print(
                 f"web load: {args.clients} concurrent clients, {args.seconds:.0f} s per target (loopback, "
-                f"{os.cpu_count()} CPUs shared by server and clients)"
+                f"{os.cpu_count()} CPUs shared by server and clients; {url.split(':', 1)[0]})"
             )
+            if "list" in chosen:
+                template = httpx.get(f"{base}/api/v1/decisions/{saved['id']}", timeout=60).json()
+                took = fill(url, schema, template, args.saved)
+                size = len(json.dumps(template["outputs"])) / 1024
+                total = httpx.get(base + "/api/v1/decisions", timeout=60).json()["total"]
+                print(f"  {total} saved decisions ({size:.0f} KB of outputs each; inserted in {took:.1f} s)")
+                targets += [
+                    ("GET list, first page", "GET", "/api/v1/decisions", [], [None]),
+                    ("GET list, offset 9000", "GET", "/api/v1/decisions?offset=9000", [], [None]),
+                    ("GET list, search", "GET", "/api/v1/decisions?q=billing", [], [None]),
+                    ("GET /decisions page", "GET", "/decisions", [], [None]),
+                ]
             for label, method, path, b, first in targets:
                 cold = asyncio.run(first_requests(port, method, path, first))
                 median = sorted(cold)[len(cold) // 2]
@@ -230,6 +310,8 @@ def main() -> None:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+            if schema:
+                postgres_schema(url, schema, drop=True)
 
 
 if __name__ == "__main__":
