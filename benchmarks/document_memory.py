@@ -9,34 +9,19 @@ the process's own baseline. Memory per MB of text is (peak - baseline) / size. I
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location(
-    "make_hostile_documents", ROOT / "scripts" / "make_hostile_documents.py"
-)
-assert _spec is not None and _spec.loader is not None
-hostile = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = hostile
-_spec.loader.exec_module(hostile)
+from harness import SEAMLINE, hostile_corpus, run_measured
+
+hostile = hostile_corpus()
 
 
 def measure(path: Path) -> tuple[float, float, int]:
     """(peak resident MB, seconds, exit code) of ``seamline check PATH --json`` in a fresh process."""
-    entry = Path(sys.executable).with_name("seamline")
-    cmd = [str(entry)] if entry.exists() else [sys.executable, "-c", "from seamline.cli import main; main()"]
-    start = time.perf_counter()
-    proc = subprocess.Popen([*cmd, "check", str(path), "--json"], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss / 1024, seconds, proc.returncode  # ru_maxrss: kilobytes on Linux
+    run = run_measured([SEAMLINE, "check", str(path), "--json"])
+    return run.rss_mb, run.seconds, run.code
 
 
 def main(sizes: list[float]) -> None:

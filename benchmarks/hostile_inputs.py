@@ -20,13 +20,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SEAMLINE = str(Path(sys.executable).with_name("seamline"))
+from harness import HOSTILE_SCRIPT, ROOT, SEAMLINE, hostile_corpus, run_measured
+
 GOAL_SECONDS = 30.0
 GOAL_RSS_MB = 1024.0
 WATCHDOG_SECONDS = 60.0
@@ -66,47 +65,9 @@ class Outcome:
     why: str
 
 
-def _rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def run_capped(args: list[str], cwd: Path) -> tuple[int, float, float, str, str]:
-    """Run one command; return exit code, seconds, peak RSS (MB, from wait4), stdout and stderr."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        stop = threading.Event()
-
-        def watchdog() -> None:
-            while not stop.wait(0.2):
-                too_long = time.perf_counter() - start > WATCHDOG_SECONDS
-                if too_long or _rss_mb(proc.pid) > WATCHDOG_RSS_MB:
-                    proc.send_signal(signal.SIGKILL)
-                    return
-
-        thread = threading.Thread(target=watchdog, daemon=True)
-        thread.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        stop.set()
-        thread.join()
-        seconds = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
-        stderr = err.read().decode("utf-8", "replace")
-    return proc.returncode, seconds, usage.ru_maxrss / 1024, stdout, stderr
-
-
 def judge(case: str, args: list[str], cwd: Path, expect: int, must_say: str = "") -> Outcome:
-    code, seconds, rss, stdout, stderr = run_capped(args, cwd)
+    run = run_measured(args, cwd, watchdog_seconds=WATCHDOG_SECONDS, watchdog_mb=WATCHDOG_RSS_MB)
+    code, seconds, rss, stdout, stderr = run.code, run.seconds, run.rss_mb, run.stdout, run.stderr
     text = stdout + stderr
     message = (stderr.strip().splitlines() or stdout.strip().splitlines() or [""])[0][:110]
     problems = []
@@ -184,18 +145,12 @@ def structured_cases(folder: Path) -> list[tuple[str, list[str], int, str]]:
 
 def document_cases(folder: Path) -> list[tuple[str, list[str], int, str]]:
     """Every document the corpus script writes, plus a FIFO and links to /dev/zero made here."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("hostile", ROOT / "scripts/make_hostile_documents.py")
-    assert spec is not None and spec.loader is not None
-    corpus = importlib.util.module_from_spec(spec)
-    sys.modules["hostile"] = corpus  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(corpus)
+    corpus = hostile_corpus()
     docs = folder / "documents"
     # written by a child process, so that this one stays small: a child's peak memory (from wait4)
     # starts from its parent's size at the fork
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts/make_hostile_documents.py"), str(docs)],
+        [sys.executable, str(HOSTILE_SCRIPT), str(docs)],
         check=True,
         stdout=subprocess.DEVNULL,
     )

@@ -25,9 +25,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -36,6 +33,7 @@ from typing import Any
 
 import httpx
 import yaml
+from harness import seamline_server
 from situation_space import distinct_situations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,12 +86,6 @@ def postgres_schema(url: str, schema: str, *, drop: bool) -> None:
             )
     finally:
         engine.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def situations() -> list[dict[str, Any]]:
@@ -236,8 +228,6 @@ def main() -> None:
     ap.add_argument("--database-url", default="", help="a PostgreSQL URL (default: a temporary SQLite file)")
     args = ap.parse_args()
     chosen = set(args.targets.split(","))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     schema = f"web_load_{os.getpid()}" if args.database_url.startswith("postgresql") else None
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
@@ -245,71 +235,61 @@ def main() -> None:
         if schema:
             postgres_schema(url, schema, drop=False)
             env["SEAMLINE_SETTINGS"] = json.dumps({"database_schema": schema})
-        seamline = Path(sys.executable).with_name("seamline")
-        server = subprocess.Popen(
-            [str(seamline), "serve", "--port", str(port), "--no-examples", *args.serve_args.split()],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(base + "/api/v1/decisions", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        err = server.stderr.read().decode() if server.stderr else ""
-                        raise SystemExit(f"the server did not start: {err}") from None
-                    time.sleep(0.2)
-            bodies = situations()
-            saved = httpx.post(base + "/api/v1/decisions", json={"situation": bodies[0]}, timeout=60).json()
-            fresh = distinct_situations(args.distinct + 100)
-            advise = "/api/v1/advise"
-            once = Once([request_bytes("POST", advise, port, b) for b in fresh[100:]])
-            targets: list[tuple[str, str, str, list[Any] | Once, list[Any]]] = []
-            if "advise" in chosen:
-                targets += [
-                    ("POST advise, distinct", "POST", advise, once, fresh[:100]),
-                    ("POST advise, repeated", "POST", advise, bodies, bodies[1:]),
-                ]
-            if "results" in chosen:
-                targets.append(("GET results page", "GET", f"/decisions/{saved['id']}", [], [None]))
-            print(
-                f"web load: {args.clients} concurrent clients, {args.seconds:.0f} s per target (loopback, "
-                f"{os.cpu_count()} CPUs shared by server and clients; {url.split(':', 1)[0]})"
-            )
-            if "list" in chosen:
-                template = httpx.get(f"{base}/api/v1/decisions/{saved['id']}", timeout=60).json()
-                took = fill(url, schema, template, args.saved)
-                size = len(json.dumps(template["outputs"])) / 1024
-                total = httpx.get(base + "/api/v1/decisions", timeout=60).json()["total"]
-                print(f"  {total} saved decisions ({size:.0f} KB of outputs each; inserted in {took:.1f} s)")
-                targets += [
-                    ("GET list, first page", "GET", "/api/v1/decisions", [], [None]),
-                    ("GET list, offset 9000", "GET", "/api/v1/decisions?offset=9000", [], [None]),
-                    ("GET list, search", "GET", "/api/v1/decisions?q=billing", [], [None]),
-                    ("GET /decisions page", "GET", "/decisions", [], [None]),
-                ]
-            for label, method, path, b, first in targets:
-                cold = asyncio.run(first_requests(port, method, path, first))
-                median = sorted(cold)[len(cold) // 2]
-                print(f"  {label:22s} first request, nothing cached: median {median:.1f} ms over {len(cold)}")
-                asyncio.run(drive(port, method, path, b, args.clients, args.warmup, args.max_requests))
-                r = asyncio.run(drive(port, method, path, b, args.clients, args.seconds, args.max_requests))
+            with seamline_server(env, args.serve_args, probe="/api/v1/decisions") as (base, port):
+                bodies = situations()
+                saved = httpx.post(
+                    base + "/api/v1/decisions", json={"situation": bodies[0]}, timeout=60
+                ).json()
+                fresh = distinct_situations(args.distinct + 100)
+                advise = "/api/v1/advise"
+                once = Once([request_bytes("POST", advise, port, b) for b in fresh[100:]])
+                targets: list[tuple[str, str, str, list[Any] | Once, list[Any]]] = []
+                if "advise" in chosen:
+                    targets += [
+                        ("POST advise, distinct", "POST", advise, once, fresh[:100]),
+                        ("POST advise, repeated", "POST", advise, bodies, bodies[1:]),
+                    ]
+                if "results" in chosen:
+                    targets.append(("GET results page", "GET", f"/decisions/{saved['id']}", [], [None]))
                 print(
-                    f"  {label:22s} {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms"
-                    f"  p99 {r['p99_ms']:6.1f} ms  max {r['max_ms']:6.1f} ms"
-                    f"  ({r['requests']} ok, {r['errors']} errors)"
+                    f"web load: {args.clients} concurrent clients, {args.seconds:.0f} s per target "
+                    f"(loopback, {os.cpu_count()} CPUs shared by server and clients; {url.split(':', 1)[0]})"
                 )
-                print("  json: " + json.dumps({"target": label, **{k: round(v, 2) for k, v in r.items()}}))
+                if "list" in chosen:
+                    template = httpx.get(f"{base}/api/v1/decisions/{saved['id']}", timeout=60).json()
+                    took = fill(url, schema, template, args.saved)
+                    size = len(json.dumps(template["outputs"])) / 1024
+                    total = httpx.get(base + "/api/v1/decisions", timeout=60).json()["total"]
+                    print(
+                        f"  {total} saved decisions ({size:.0f} KB of outputs each; inserted in {took:.1f} s)"
+                    )
+                    targets += [
+                        ("GET list, first page", "GET", "/api/v1/decisions", [], [None]),
+                        ("GET list, offset 9000", "GET", "/api/v1/decisions?offset=9000", [], [None]),
+                        ("GET list, search", "GET", "/api/v1/decisions?q=billing", [], [None]),
+                        ("GET /decisions page", "GET", "/decisions", [], [None]),
+                    ]
+                for label, method, path, b, first in targets:
+                    cold = asyncio.run(first_requests(port, method, path, first))
+                    median = sorted(cold)[len(cold) // 2]
+                    print(
+                        f"  {label:22s} first request, nothing cached: "
+                        f"median {median:.1f} ms over {len(cold)}"
+                    )
+                    asyncio.run(drive(port, method, path, b, args.clients, args.warmup, args.max_requests))
+                    r = asyncio.run(
+                        drive(port, method, path, b, args.clients, args.seconds, args.max_requests)
+                    )
+                    print(
+                        f"  {label:22s} {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms"
+                        f"  p99 {r['p99_ms']:6.1f} ms  max {r['max_ms']:6.1f} ms"
+                        f"  ({r['requests']} ok, {r['errors']} errors)"
+                    )
+                    print(
+                        "  json: " + json.dumps({"target": label, **{k: round(v, 2) for k, v in r.items()}})
+                    )
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
             if schema:
                 postgres_schema(url, schema, drop=True)
 

@@ -14,37 +14,15 @@ Loopback only, bounded by the upload's own time limit (the server's job_time_lim
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 import httpx
+from harness import hostile_corpus, percentile, seamline_server
 
-ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location(
-    "make_hostile_documents", ROOT / "scripts" / "make_hostile_documents.py"
-)
-assert _spec is not None and _spec.loader is not None
-hostile = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = hostile
-_spec.loader.exec_module(hostile)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+hostile = hostile_corpus()
 
 
 def main() -> None:
@@ -54,27 +32,9 @@ def main() -> None:
     parser.add_argument("--serve-args", default="", help="more arguments for seamline serve")
     args = parser.parse_args()
     data = hostile._repeat_to(hostile._contract_text(), int(args.mb * hostile.MB))
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    seamline = Path(sys.executable).with_name("seamline")
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "SEAMLINE_DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
-        server = subprocess.Popen(
-            [str(seamline), "serve", "--port", str(port), "--no-examples", *args.serve_args.split()],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(base + "/", timeout=2)
-                    break
-                except httpx.TransportError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit("the server did not start") from None
-                    time.sleep(0.2)
+        with seamline_server(env, args.serve_args) as (base, _):
             with httpx.Client(base_url=base) as warm:  # first-request costs are not the figure
                 for _ in range(20):
                     warm.get("/")
@@ -99,15 +59,12 @@ def main() -> None:
                     assert r.status_code == 200
             for t in threads:
                 t.join()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     for status, seconds in results:
         print(f"upload of {len(data) / 1e6:.1f} MB of text: HTTP {status} in {seconds:.1f} s")
     ms = [1000 * v for v in latencies]
     print(
-        f"GET / during the upload: {len(ms)} requests, p50 {_percentile(ms, 0.5):.1f} ms, "
-        f"p99 {_percentile(ms, 0.99):.1f} ms, max {max(ms):.1f} ms (goal: p99 <= 200 ms)"
+        f"GET / during the upload: {len(ms)} requests, p50 {percentile(ms, 0.5):.1f} ms, "
+        f"p99 {percentile(ms, 0.99):.1f} ms, max {max(ms):.1f} ms (goal: p99 <= 200 ms)"
     )
 
 
