@@ -11,17 +11,14 @@ from __future__ import annotations
 import json
 import math
 import os
-import signal
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from tests.childrun import run_seamline
 
 from seamline.errors import InputFileError, SeamlineError
 from seamline.yamlio import (
@@ -567,44 +564,8 @@ def test_python_callers_get_the_same_checks(kb: Any) -> None:
 def run_capped(args: list[str], cwd: Path) -> tuple[int, float, str]:
     """Run ``seamline ARGS``; return exit code, peak RSS in MB (from wait4) and stderr. A watchdog kills
     the child past WATCHDOG_SECONDS or twice RSS_LIMIT_MB: a regression fails the test, not the machine."""
-    script = Path(sys.executable).with_name("seamline")
-    command = (
-        [str(script), *args]
-        if script.exists()
-        else [sys.executable, "-c", "from seamline.cli import main; main()", *args]
-    )
-    start = time.monotonic()
-    with open(cwd / "stderr.txt", "wb") as err:
-        proc = subprocess.Popen(
-            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL
-        )
-        stop = threading.Event()
-
-        def watchdog() -> None:
-            while not stop.wait(0.1):
-                rss = 0.0
-                try:
-                    with open(f"/proc/{proc.pid}/status", encoding="ascii") as fh:
-                        rss = next(
-                            (int(line.split()[1]) / 1024 for line in fh if line.startswith("VmRSS:")), 0.0
-                        )
-                except OSError:
-                    pass
-                if time.monotonic() - start > WATCHDOG_SECONDS or rss > 2 * RSS_LIMIT_MB:
-                    proc.send_signal(signal.SIGKILL)
-                    return
-
-        thread = threading.Thread(target=watchdog, daemon=True)
-        thread.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        stop.set()
-        thread.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return (
-        proc.returncode,
-        usage.ru_maxrss / 1024,
-        (cwd / "stderr.txt").read_text(encoding="utf-8", errors="replace"),
-    )
+    run = run_seamline(args, cwd=cwd, watchdog_s=WATCHDOG_SECONDS, kill_above_rss_mb=2 * RSS_LIMIT_MB)
+    return run.code, run.peak_rss_mb, run.err
 
 
 @pytest.mark.parametrize(

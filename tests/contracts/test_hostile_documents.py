@@ -16,17 +16,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.childrun import ChildRun, run_seamline
 
 from seamline.contracts.check import check_contract
 
@@ -54,16 +50,6 @@ SPECIAL = {  # made at run time: name in the corpus (or a path) -> words of the 
 JSON_TOO = ("fifo.txt", "binary_junk.txt", "lying_header.docx", "aes256.pdf", "stream_bomb.pdf")
 
 
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-    peak_rss: int  # bytes
-    cpu_seconds: float
-    timed_out: bool
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hostile")
@@ -81,7 +67,7 @@ def _jobs() -> list[tuple[str, ...]]:
 
 
 @pytest.fixture(scope="module")
-def runs(corpus: Path) -> dict[tuple[str, ...], Run]:
+def runs(corpus: Path) -> dict[tuple[str, ...], ChildRun]:
     """Every run, two at a time: each is measured on its own (wait4), so running two at once changes
     neither its memory nor its processor time, and the file takes half the wall-clock time."""
     jobs = _jobs()
@@ -90,66 +76,24 @@ def runs(corpus: Path) -> dict[tuple[str, ...], Run]:
         return dict(zip(jobs, done, strict=True))
 
 
-# sets the address-space limit, then becomes the command (preexec_fn is not safe beside threads)
-_CAPPED = (
-    "import os, resource, sys; cap = int(sys.argv[1]); "
-    "resource.setrlimit(resource.RLIMIT_AS, (cap, cap)); os.execv(sys.argv[2], sys.argv[2:])"
-)
-
-
-def _command() -> list[str]:
-    entry = shutil.which("seamline", path=str(Path(sys.executable).parent))
-    argv = (
-        [entry]
-        if entry
-        else [sys.executable, "-c", "import sys; from seamline.cli import main; sys.exit(main())"]
-    )
-    return [sys.executable, "-c", _CAPPED, str(RUNAWAY_BYTES), *argv]
-
-
-def run_check(path: Path | str, *args: str) -> Run:
+def run_check(path: Path | str, *args: str) -> ChildRun:
     """``seamline check PATH ARGS`` in a fresh process: exit code, output, peak memory, whether it hung."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(
-            [*_command(), "check", str(path), *args],
-            stdout=out,
-            stderr=err,
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, "COLUMNS": "200"},
-        )
-        fired = threading.Event()
-
-        def kill() -> None:
-            fired.set()
-            proc.kill()
-
-        watchdog = threading.Timer(WATCHDOG_S, kill)
-        watchdog.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            watchdog.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Run(
-            proc.returncode,
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-            usage.ru_maxrss * 1024,  # kilobytes on Linux
-            usage.ru_utime + usage.ru_stime,
-            fired.is_set(),
-        )
+    return run_seamline(
+        ["check", str(path), *args],
+        watchdog_s=WATCHDOG_S,
+        env={**os.environ, "COLUMNS": "200"},
+        address_space_bytes=RUNAWAY_BYTES,
+    )
 
 
-def _assert_bounded(run: Run, name: str) -> None:
+def _assert_bounded(run: ChildRun, name: str) -> None:
     assert not run.timed_out, f"{name}: still running after {WATCHDOG_S} s"
     assert run.cpu_seconds < CPU_BUDGET_S, f"{name}: {run.cpu_seconds:.0f} s of processor time"
     assert run.peak_rss < MAX_RSS_BYTES, f"{name}: peak memory {run.peak_rss / 1e6:.0f} MB"
     assert "Traceback" not in run.err and "internal error" not in run.err, run.err
 
 
-def _assert_refused(run: Run, name: str, words: str) -> None:
+def _assert_refused(run: ChildRun, name: str, words: str) -> None:
     _assert_bounded(run, name)
     assert run.code == 2, run
     lines = run.err.strip().splitlines()
@@ -171,7 +115,7 @@ def _answer(report: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(hostile.CASES))
-def test_hostile_document(runs: dict[tuple[str, ...], Run], name: str) -> None:
+def test_hostile_document(runs: dict[tuple[str, ...], ChildRun], name: str) -> None:
     case = hostile.CASES[name][1]
     if case.expect == "refused":
         _assert_refused(runs[(name,)], name, case.words)
@@ -186,14 +130,14 @@ def test_hostile_document(runs: dict[tuple[str, ...], Run], name: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(SPECIAL))
-def test_special_files_are_refused_at_once(runs: dict[tuple[str, ...], Run], name: str) -> None:
+def test_special_files_are_refused_at_once(runs: dict[tuple[str, ...], ChildRun], name: str) -> None:
     run = runs[(name,)]  # "/dev/zero" stays itself in the corpus folder
     _assert_refused(run, name, SPECIAL[name])
     assert "not a regular file" in run.err
 
 
 @pytest.mark.parametrize("name", JSON_TOO)
-def test_refusals_are_the_same_with_json(runs: dict[tuple[str, ...], Run], name: str) -> None:
+def test_refusals_are_the_same_with_json(runs: dict[tuple[str, ...], ChildRun], name: str) -> None:
     words = SPECIAL[name] if name in SPECIAL else hostile.CASES[name][1].words
     run = runs[(name, "--json")]
     _assert_refused(run, name, words)
