@@ -104,6 +104,18 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         ) from None
 
 
+def head_revision() -> str:
+    """The newest migration's revision id (what a fully migrated database records)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
 def _upgrade(cfg: Any, conn: Connection, revision: str, command: Any) -> None:
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, revision)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -13,7 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from seamline.errors import Problem, SeamlineError
 from seamline.store.db import make_engine, migrate
-from seamline.store.tables import DecisionRow, MetaRow
+from seamline.store.tables import (
+    LOCAL_USER_ID,
+    LOCAL_WORKSPACE_ID,
+    ROLES,
+    DecisionRow,
+    DecisionVersionRow,
+    MetaRow,
+)
 
 NAME_MAX = 200
 # the largest id the ``decisions.id`` column can hold: SQLite's 64-bit integers, PostgreSQL's INTEGER;
@@ -22,7 +30,18 @@ MAX_ID = {"sqlite": 2**63 - 1, "postgresql": 2**31 - 1}
 
 
 class NotFoundError(SeamlineError):
-    """No saved decision has this id."""
+    """No saved decision has this id (in this workspace: another workspace's decision is not found)."""
+
+    status = 404
+
+
+class ForbiddenError(SeamlineError):
+    """The user's role in the workspace does not allow this (a viewer changing a decision)."""
+
+    status = 403
+
+
+TRASH_DAYS = 30  # how long a deleted decision can be restored (a product default; Settings.trash_days)
 
 
 LIST_LIMIT = 50  # a list page's default length
@@ -62,6 +81,8 @@ class DecisionRecord(DecisionSummary):
     situation: dict[str, Any]
     outputs: dict[str, Any]
     contract: dict[str, Any] | None = None
+    workspace_id: int = LOCAL_WORKSPACE_ID
+    version: int = 1
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +90,67 @@ class DecisionRecord(DecisionSummary):
             "situation": self.situation,
             "outputs": self.outputs,
             "contract": self.contract,
+            "workspace_id": self.workspace_id,
+            "version": self.version,
+        }
+
+
+class VersionSummary(BaseModel):
+    """One earlier state of a decision, as a history list shows it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    decision_id: int
+    version: int
+    saved_at: datetime  # when this state was replaced
+    saved_by: int | None
+    name: str
+    status: str
+    top_model: str | None
+    change: str  # what replaced it: renamed, edited, contract attached, contract removed, restored
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "decision_id": self.decision_id,
+            "version": self.version,
+            "saved_at": self.saved_at.isoformat(),
+            "saved_by": self.saved_by,
+            "name": self.name,
+            "status": self.status,
+            "top_model": self.top_model,
+            "change": self.change,
+        }
+
+
+class VersionRecord(VersionSummary):
+    """An earlier state of a decision in full (inputs, outputs, contract)."""
+
+    knowledge_version: str
+    situation: dict[str, Any]
+    outputs: dict[str, Any]
+    contract: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.summary(),
+            "knowledge_version": self.knowledge_version,
+            "situation": self.situation,
+            "outputs": self.outputs,
+            "contract": self.contract,
+        }
+
+
+class TrashedSummary(DecisionSummary):
+    """A deleted decision that can still be restored (until ``purge_after``)."""
+
+    deleted_at: datetime
+    purge_after: datetime
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            **super().summary(),
+            "deleted_at": self.deleted_at.isoformat(),
+            "purge_after": self.purge_after.isoformat(),
         }
 
 
@@ -92,6 +174,21 @@ def _record(row: DecisionRow) -> DecisionRecord:
         situation=row.situation,
         outputs=row.outputs,
         contract=row.contract,
+        workspace_id=row.workspace_id,
+        version=row.version or 1,
+    )
+
+
+def _version_summary(row: DecisionVersionRow) -> VersionSummary:
+    return VersionSummary(
+        decision_id=row.decision_id,
+        version=row.version,
+        saved_at=_aware(row.saved_at),
+        saved_by=row.saved_by,
+        name=row.name,
+        status=row.status,
+        top_model=row.top_model,
+        change=row.change,
     )
 
 
@@ -177,16 +274,60 @@ def check_name(name: Any, where: str = "name") -> str:
 
 
 class DecisionStore:
-    """Create, read, list, rename, duplicate and delete saved decisions."""
+    """Create, read, list, rename, duplicate, delete (to the trash) and restore saved decisions, and keep
+    each decision's earlier versions.
 
-    def __init__(self, engine: Engine) -> None:
+    A store is bound to one workspace and acts for one user with one role: every read and write sees only
+    that workspace's decisions (another workspace's id is "not found"), and a viewer's writes are refused
+    (:class:`ForbiddenError`). ``DecisionStore(engine)`` is the local workspace as its owner, the local
+    user; :meth:`scoped` gives the same database bound to another workspace, user and role.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        workspace_id: int = LOCAL_WORKSPACE_ID,
+        user_id: int | None = LOCAL_USER_ID,
+        role: str = "owner",
+        trash_days: int = TRASH_DAYS,
+        _sessions: sessionmaker[Session] | None = None,
+    ) -> None:
+        if role not in ROLES:
+            raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
         self.engine = engine
         self.local = engine.dialect.name == "sqlite"  # a file on this machine, not a database server
         self.max_id = MAX_ID.get(engine.dialect.name, 2**31 - 1)
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.workspace_id = workspace_id
+        self.user_id = user_id
+        self.role = role
+        self.trash_days = trash_days
+        self._sessions = _sessions or sessionmaker(engine, expire_on_commit=False)
+
+    def scoped(self, workspace_id: int, *, user_id: int | None, role: str) -> DecisionStore:
+        """The same database, bound to ``workspace_id`` and acting as ``user_id`` with ``role``."""
+        return DecisionStore(
+            self.engine,
+            workspace_id=workspace_id,
+            user_id=user_id,
+            role=role,
+            trash_days=self.trash_days,
+            _sessions=self._sessions,
+        )
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in ("owner", "editor")
 
     def _session(self) -> Session:
         return self._sessions()
+
+    def _writable(self) -> None:
+        if not self.can_edit:
+            raise ForbiddenError(
+                "workspace: your role here is viewer; an editor or owner can change decisions",
+                [Problem("workspace", "expected the editor or owner role")],
+            )
 
     def _check_id(self, decision_id: int) -> int:
         """``decision_id`` when the column can hold it; else not found (without asking the database)."""
@@ -196,11 +337,38 @@ class DecisionStore:
             raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
         return decision_id
 
-    def _row(self, session: Session, decision_id: int) -> DecisionRow:
+    def _row(self, session: Session, decision_id: int, *, deleted: bool = False) -> DecisionRow:
+        """The workspace's decision ``decision_id`` (in the trash when ``deleted``); else not found."""
         row = session.get(DecisionRow, self._check_id(decision_id))
-        if row is None:
-            raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+        if row is None or row.workspace_id != self.workspace_id or (row.deleted_at is not None) != deleted:
+            where = "in the trash" if deleted else "saved"
+            raise NotFoundError(f"decision {decision_id}: no {where} decision has this id")
         return row
+
+    def _live(self) -> Any:
+        return (DecisionRow.workspace_id == self.workspace_id) & DecisionRow.deleted_at.is_(None)
+
+    def _keep_version(self, session: Session, row: DecisionRow, change: str) -> None:
+        """Copy the row's current state into its history, then count the new version."""
+        session.add(
+            DecisionVersionRow(
+                decision_id=row.id,
+                version=row.version or 1,
+                saved_at=_now(),
+                saved_by=self.user_id,
+                name=row.name,
+                knowledge_version=row.knowledge_version,
+                status=row.status,
+                top_model=row.top_model,
+                situation=row.situation,
+                outputs=row.outputs,
+                contract=row.contract,
+                change=change,
+            )
+        )
+        row.version = (row.version or 1) + 1
+        row.updated_at = _now()
+        row.updated_by = self.user_id
 
     def create(
         self,
@@ -213,17 +381,21 @@ class DecisionStore:
         outputs: dict[str, Any],
         contract: dict[str, Any] | None = None,
     ) -> DecisionRecord:
+        self._writable()
         now = _now()
         row = DecisionRow(
+            workspace_id=self.workspace_id,
             name=check_name(name),
             created_at=now,
             updated_at=now,
+            updated_by=self.user_id,
             knowledge_version=knowledge_version,
             status=status,
             top_model=top_model,
             situation=situation,
             outputs=outputs,
             contract=contract,
+            version=1,
         )
         with self._session() as session, session.begin():
             session.add(row)
@@ -238,7 +410,9 @@ class DecisionStore:
     def updated_at(self, decision_id: int) -> datetime:
         """When a decision last changed (a light query: lets callers reuse what they drew from it)."""
         with self._session() as session:
-            query = select(DecisionRow.updated_at).where(DecisionRow.id == self._check_id(decision_id))
+            query = select(DecisionRow.updated_at).where(
+                (DecisionRow.id == self._check_id(decision_id)) & self._live()
+            )
             value = session.scalar(query)
             if value is None:
                 raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
@@ -247,7 +421,9 @@ class DecisionStore:
     def list(self) -> list[DecisionRecord]:
         with self._session() as session:
             rows = session.scalars(
-                select(DecisionRow).order_by(DecisionRow.updated_at.desc(), DecisionRow.id.desc())
+                select(DecisionRow)
+                .where(self._live())
+                .order_by(DecisionRow.updated_at.desc(), DecisionRow.id.desc())
             )
             return [_record(r) for r in rows]
 
@@ -256,8 +432,8 @@ class DecisionStore:
         whose name contains it (any case)."""
         limit, offset = _check_window(limit, offset)
         q = check_query(q)
-        query = select(*SUMMARY_COLUMNS)
-        counting = select(func.count()).select_from(DecisionRow)
+        query = select(*SUMMARY_COLUMNS).where(self._live())
+        counting = select(func.count()).select_from(DecisionRow).where(self._live())
         if q is not None:
             pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             match = DecisionRow.name.ilike(pattern, escape="\\")
@@ -284,15 +460,18 @@ class DecisionStore:
 
     def count(self) -> int:
         with self._session() as session:
-            return int(session.scalar(select(func.count()).select_from(DecisionRow)) or 0)
+            return int(session.scalar(select(func.count()).select_from(DecisionRow).where(self._live())) or 0)
 
     def rename(self, decision_id: int, name: str) -> DecisionRecord:
+        self._writable()
         clean = check_name(name)
         with self._session() as session, session.begin():
             row = self._row(session, decision_id)
+            if clean == row.name:
+                return _record(row)  # nothing changed: no new version
+            self._keep_version(session, row, "renamed")
             row.name = clean
             row.situation = {**row.situation, "name": clean}
-            row.updated_at = _now()
             session.flush()
             return _record(row)
 
@@ -307,21 +486,24 @@ class DecisionStore:
         top_model: str | None,
         outputs: dict[str, Any],
     ) -> DecisionRecord:
-        """Store new inputs and outputs for an existing decision (after editing its answers)."""
+        """Store new inputs and outputs for an existing decision (after editing its answers); the
+        previous inputs and outputs are kept in its history."""
+        self._writable()
         clean = check_name(name)
         with self._session() as session, session.begin():
             row = self._row(session, decision_id)
+            self._keep_version(session, row, "edited")
             row.name = clean
             row.situation = situation
             row.knowledge_version = knowledge_version
             row.status = status
             row.top_model = top_model
             row.outputs = outputs
-            row.updated_at = _now()
             session.flush()
             return _record(row)
 
     def duplicate(self, decision_id: int, name: str | None = None) -> DecisionRecord:
+        self._writable()
         original = self.get(decision_id)
         new_name = check_name(name) if name is not None else check_name(f"Copy of {original.name}"[:NAME_MAX])
         return self.create(
@@ -335,19 +517,135 @@ class DecisionStore:
         )
 
     def attach_contract(self, decision_id: int, report: dict[str, Any] | None) -> DecisionRecord:
-        """Keep a contract check with the decision (None detaches it)."""
+        """Keep a contract check with the decision (None detaches it); the previous state is kept in
+        the history."""
+        self._writable()
         with self._session() as session, session.begin():
             row = self._row(session, decision_id)
+            if report is None and row.contract is None:
+                return _record(row)
+            self._keep_version(session, row, "contract removed" if report is None else "contract attached")
             row.contract = report
-            row.updated_at = _now()
             session.flush()
             return _record(row)
 
-    def delete(self, decision_id: int) -> None:
+    def delete(self, decision_id: int) -> DecisionRecord:
+        """Move a decision to the trash: gone from lists and reads, restorable for ``trash_days`` days."""
+        self._writable()
         with self._session() as session, session.begin():
-            done = session.execute(delete(DecisionRow).where(DecisionRow.id == self._check_id(decision_id)))
-            if not getattr(done, "rowcount", 0):
-                raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
+            row = self._row(session, decision_id)
+            row.deleted_at = _now()
+            row.deleted_by = self.user_id
+            session.flush()
+            return _record(row)
+
+    def undelete(self, decision_id: int) -> DecisionRecord:
+        """Bring a decision back from the trash, as it was."""
+        self._writable()
+        with self._session() as session, session.begin():
+            row = self._row(session, decision_id, deleted=True)
+            row.deleted_at = None
+            row.deleted_by = None
+            session.flush()
+            return _record(row)
+
+    def trash(self, *, limit: int = LIST_LIMIT, offset: int = 0) -> builtins.list[TrashedSummary]:
+        """The workspace's deleted decisions that can still be restored, most recently deleted first."""
+        limit, offset = _check_window(limit, offset)
+        cutoff = _now() - timedelta(days=self.trash_days)
+        query = (
+            select(*SUMMARY_COLUMNS, DecisionRow.deleted_at)
+            .where(
+                (DecisionRow.workspace_id == self.workspace_id)
+                & DecisionRow.deleted_at.is_not(None)
+                & (DecisionRow.deleted_at > cutoff)
+            )
+            .order_by(DecisionRow.deleted_at.desc(), DecisionRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._session() as session:
+            rows = session.execute(query).all()
+        return [
+            TrashedSummary(
+                id=r.id,
+                name=r.name,
+                created_at=_aware(r.created_at),
+                updated_at=_aware(r.updated_at),
+                knowledge_version=r.knowledge_version,
+                status=r.status,
+                top_model=r.top_model,
+                deleted_at=_aware(r.deleted_at),
+                purge_after=_aware(r.deleted_at) + timedelta(days=self.trash_days),
+            )
+            for r in rows
+        ]
+
+    def purge(self, *, all_workspaces: bool = False) -> int:
+        """Delete for good the decisions in the trash for longer than ``trash_days`` (with their history);
+        returns how many. Only this workspace's, unless ``all_workspaces`` (the server's housekeeping)."""
+        cutoff = _now() - timedelta(days=self.trash_days)
+        condition = DecisionRow.deleted_at.is_not(None) & (DecisionRow.deleted_at <= cutoff)
+        if not all_workspaces:
+            condition = condition & (DecisionRow.workspace_id == self.workspace_id)
+        with self._session() as session, session.begin():
+            ids = list(session.scalars(select(DecisionRow.id).where(condition)))
+            if ids:
+                session.execute(delete(DecisionVersionRow).where(DecisionVersionRow.decision_id.in_(ids)))
+                session.execute(delete(DecisionRow).where(DecisionRow.id.in_(ids)))
+            return len(ids)
+
+    def history(self, decision_id: int) -> builtins.list[VersionSummary]:
+        """A decision's earlier versions, newest first (the current state is not among them)."""
+        with self._session() as session:
+            self._row(session, decision_id)
+            rows = session.scalars(
+                select(DecisionVersionRow)
+                .where(DecisionVersionRow.decision_id == decision_id)
+                .order_by(DecisionVersionRow.version.desc())
+            )
+            return [_version_summary(r) for r in rows]
+
+    def version(self, decision_id: int, version: int) -> VersionRecord:
+        """One earlier version of a decision, in full."""
+        with self._session() as session:
+            self._row(session, decision_id)
+            return self._version_row(session, decision_id, version)
+
+    def _version_row(self, session: Session, decision_id: int, version: int) -> VersionRecord:
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= 2**31 - 1:
+            raise NotFoundError(f"decision {decision_id}: version {version!r} is not in its history")
+        row = session.scalar(
+            select(DecisionVersionRow).where(
+                (DecisionVersionRow.decision_id == decision_id) & (DecisionVersionRow.version == version)
+            )
+        )
+        if row is None:
+            raise NotFoundError(f"decision {decision_id}: version {version} is not in its history")
+        return VersionRecord(
+            **_version_summary(row).model_dump(),
+            knowledge_version=row.knowledge_version,
+            situation=row.situation,
+            outputs=row.outputs,
+            contract=row.contract,
+        )
+
+    def restore_version(self, decision_id: int, version: int) -> DecisionRecord:
+        """Make an earlier version current again; the state it replaces is kept in the history too."""
+        self._writable()
+        with self._session() as session, session.begin():
+            row = self._row(session, decision_id)
+            old = self._version_row(session, decision_id, version)
+            self._keep_version(session, row, f"restored version {version}")
+            row.name = old.name
+            row.knowledge_version = old.knowledge_version
+            row.status = old.status
+            row.top_model = old.top_model
+            row.situation = old.situation
+            row.outputs = old.outputs
+            row.contract = old.contract
+            session.flush()
+            return _record(row)
 
     def meta(self, key: str) -> str | None:
         with self._session() as session:
@@ -358,10 +656,27 @@ class DecisionStore:
         with self._session() as session, session.begin():
             session.merge(MetaRow(key=key, value=value))
 
+    def meta_once(self, key: str, value: str) -> str:
+        """The meta ``key``'s value, set to ``value`` first if it has none (safe when several processes
+        start at once: the first one's value wins and every process returns it)."""
+        current = self.meta(key)
+        if current is not None:
+            return current
+        try:
+            with self._session() as session, session.begin():
+                session.add(MetaRow(key=key, value=value))
+        except (IntegrityError, OperationalError):
+            pass
+        current = self.meta(key)
+        if current is None:  # pragma: no cover - the insert failed for another reason
+            raise SeamlineError(f"database: cannot store {key}")
+        return current
+
     def create_once(self, flag: str, decisions: Sequence[dict[str, Any]]) -> int | None:
-        """Save ``decisions`` (each the keyword arguments of :meth:`create`) and set the meta ``flag`` to
-        how many were saved, all in one transaction: an interrupted run leaves nothing behind, and a run
-        after one that finished (in this process or another) saves nothing and returns None.
+        """Save ``decisions`` (each the keyword arguments of :meth:`create`) in this workspace and set the
+        meta ``flag`` to how many were saved, all in one transaction: an interrupted run leaves nothing
+        behind, and a run after one that finished (in this process or another) saves nothing and returns
+        None.
 
         A decision already present with the same name and situation is not saved again, so a database
         half-filled by an older version is completed rather than duplicated.
@@ -369,15 +684,18 @@ class DecisionStore:
         now = _now()
         rows = [
             DecisionRow(
+                workspace_id=self.workspace_id,
                 name=check_name(d["name"]),
                 created_at=now,
                 updated_at=now,
+                updated_by=self.user_id,
                 knowledge_version=d["knowledge_version"],
                 status=d["status"],
                 top_model=d.get("top_model"),
                 situation=d["situation"],
                 outputs=d["outputs"],
                 contract=d.get("contract"),
+                version=1,
             )
             for d in decisions
         ]
@@ -392,7 +710,9 @@ class DecisionStore:
                 present = [
                     (name, situation)
                     for name, situation in session.execute(
-                        select(DecisionRow.name, DecisionRow.situation).where(DecisionRow.name.in_(names))
+                        select(DecisionRow.name, DecisionRow.situation).where(
+                            DecisionRow.name.in_(names) & (DecisionRow.workspace_id == self.workspace_id)
+                        )
                     )
                 ]
                 new = [r for r in rows if (r.name, r.situation) not in present]

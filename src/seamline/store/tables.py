@@ -1,16 +1,82 @@
-"""The tables (SQLAlchemy 2 declarative). Change them only together with a new migration."""
+"""The tables (SQLAlchemy 2 declarative). Change them only together with a new migration.
+
+Every decision belongs to a workspace; users reach workspaces through memberships with a role (owner,
+editor, viewer). Workspace 1 ("Local") and user 1 ("local", no password: it cannot log in) exist from the
+migration on: a loopback server without accounts acts as that user in that workspace.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
     pass
+
+
+LOCAL_WORKSPACE_ID = 1
+LOCAL_USER_ID = 1
+ROLES = ("owner", "editor", "viewer")  # strongest first
+
+
+class UserRow(Base):
+    """A person who can log in (``password_hash`` set) or the local single user (no password)."""
+
+    __tablename__ = "users"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # bumped on a password change or when disabled: every session issued before is void
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class WorkspaceRow(Base):
+    """A shared space of decisions (a team, a client, a procurement round)."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class MembershipRow(Base):
+    """A user's role in a workspace."""
+
+    __tablename__ = "memberships"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+
+
+class ApiTokenRow(Base):
+    """An API token for scripts: only its SHA-256 is kept; the secret is shown once when created."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class DecisionRow(Base):
@@ -19,9 +85,16 @@ class DecisionRow(Base):
     __tablename__ = "decisions"
     # AUTOINCREMENT on SQLite: an id is never given again, even the highest one after it was deleted
     # (PostgreSQL's sequence never reuses one either)
-    __table_args__ = (Index("ix_decisions_updated_at", "updated_at"), {"sqlite_autoincrement": True})
+    __table_args__ = (
+        Index("ix_decisions_updated_at", "updated_at"),
+        Index("ix_decisions_workspace_list", "workspace_id", "deleted_at", "updated_at", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False, default=LOCAL_WORKSPACE_ID
+    )
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
@@ -31,6 +104,37 @@ class DecisionRow(Base):
     situation: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     outputs: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     contract: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # an attached contract check
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # 1 + the edits kept in history
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )  # in the trash
+    deleted_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DecisionVersionRow(Base):
+    """An earlier state of a decision, kept when it was edited (renamed, re-answered, a contract attached
+    or removed, or restored): the history a user can view and restore."""
+
+    __tablename__ = "decision_versions"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "version", name="uq_decision_versions_decision_version"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)  # when it was current
+    saved_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    knowledge_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    top_model: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    situation: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    outputs: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    contract: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    change: Mapped[str] = mapped_column(String(40), nullable=False)  # what replaced it: renamed, edited, ...
 
 
 class MetaRow(Base):
