@@ -8,6 +8,7 @@ anything else is a bug and is reported as such.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 
 @dataclass
@@ -23,10 +24,15 @@ class Problem:
 
 @dataclass
 class SeamlineError(Exception):
-    """Base of every user-facing error."""
+    """Base of every user-facing error.
+
+    ``code`` is a stable snake_case id of the fault for the API's error body (None: the HTTP status's own,
+    see :mod:`seamline.web.openapi`); a subclass names its own.
+    """
 
     message: str
     problems: list[Problem] = field(default_factory=list)
+    code: ClassVar[str | None] = None
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -48,18 +54,28 @@ class SeamlineError(Exception):
 class InputFileError(SeamlineError):
     """A file the user gave cannot be read or parsed (missing, unreadable, invalid YAML/JSON)."""
 
+    code = "unreadable_input"
+
 
 class SituationError(SeamlineError):
     """A situation (questionnaire answers) has an unknown field or a wrong value."""
+
+    code = "invalid_situation"
 
 
 class KnowledgeError(SeamlineError):
     """The knowledge base (bundled or user-supplied) is invalid: the message names file and key."""
 
+    code = "invalid_knowledge"
+
 
 class UndeterminedError(SeamlineError):
     """The answers contradict each other so that no engagement model fits."""
 
+    code = "undetermined"
+
 
 class DocumentError(SeamlineError):
     """A document given for checking cannot be read (encrypted, no text layer, corrupt, too large)."""
+
+    code = "unreadable_document"

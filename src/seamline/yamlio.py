@@ -61,6 +61,7 @@ class StructureError(InputFileError):
     text, or a number that is not finite or too large. The API answers 422 (unprocessable)."""
 
     status = 422
+    code = "invalid_structure"
 
 
 def brief(value: Any, limit: int = SHOWN) -> str:

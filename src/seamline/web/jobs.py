@@ -44,18 +44,21 @@ class JobError(SeamlineError):
     """Heavy work could not be finished (a worker died); nothing was saved."""
 
     status = 422
+    code = "job_failed"
 
 
 class JobTimeout(JobError):
     """A job ran past the per-job time limit."""
 
     status = 422
+    code = "job_time_limit"
 
 
 class JobTooLarge(JobError):
     """A job needed more memory than a job may use."""
 
     status = 413
+    code = "job_memory_limit"
 
 
 def _init_worker(memory_mb: int, time_limit_s: float, server_pid: int) -> None:

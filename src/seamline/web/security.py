@@ -21,15 +21,19 @@ UPLOAD_TYPES = (".pdf", ".docx", ".txt", ".md", ".html", ".htm")
 class CsrfError(SeamlineError):
     """A form was posted without the page's CSRF token (or with a stale one)."""
 
+    code = "csrf_token_invalid"
+
 
 class UploadError(DocumentError):
     """An upload is too large, of an unsupported type, or its content does not match its extension."""
 
     status = 415
+    code = "unsupported_upload"
 
 
 class UploadTooLarge(UploadError):
     status = 413
+    code = "too_large"
 
 
 def csrf_token(request: Request) -> str:

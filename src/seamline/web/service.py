@@ -37,6 +37,7 @@ class NonFiniteResult(SeamlineError):
     """A computed figure came out NaN or infinite: refused (422) rather than answered or saved."""
 
     status = 422
+    code = "non_finite_result"
 
 
 def require_finite(data: Any, what: str) -> Any:

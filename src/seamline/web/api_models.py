@@ -1,0 +1,252 @@
+"""The JSON API's request and response bodies as models: what the OpenAPI spec declares and the routes check.
+
+Request bodies are checked with :func:`seamline.web.openapi.validate_body` after the route has read them
+(bounded, see ``routes.api._json_body``): a wrong type, a missing or unknown field is a 422 naming it,
+the same on every route (``"name": 123`` on create and on update alike). The situation inside a body is
+the situation file's own schema (``Situation``, the pydantic model, added to the spec's components by
+:func:`components`), checked by :func:`seamline.situation.parse_situation` with its own messages.
+
+Response bodies are described, not re-validated on the way out (the library builds them with its
+``to_json()`` shapes): the top-level keys are typed and required, extra keys are additions (allowed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
+
+from seamline.store.repository import NAME_MAX
+
+MODEL_ID_REF = {"$ref": "#/components/schemas/ModelId"}
+REF = "x-component"  # a schema standing for a component of the spec (replaced by a $ref to it)
+# A name: some text besides spaces (spaces are folded when it is saved), at most NAME_MAX characters.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX, pattern=r"\S")]
+SituationData = Annotated[dict[str, Any], WithJsonSchema({REF: "Situation"})]
+ModelId = Annotated[str, WithJsonSchema({REF: "ModelId"})]
+FILENAME_MAX = 200
+
+
+class _Body(BaseModel):
+    """A request body (flat: its fields hold plain values or whole objects): unknown fields refused. An
+    optional field may be left out, not sent as null (the schema has no null; validate_body refuses one)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DecisionCreate(_Body):
+    """A decision to save: the answers, and a name (the situation's own name when left out)."""
+
+    situation: SituationData
+    name: Name | SkipJsonSchema[None] = None
+
+
+class DecisionUpdate(_Body):
+    """A rename (``name``), new answers (``situation``), or both."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    name: Name | SkipJsonSchema[None] = None
+    situation: SituationData | SkipJsonSchema[None] = None
+
+
+class DecisionCopy(_Body):
+    """A copy's name (``Copy of <name>`` when left out); the whole body may be left out."""
+
+    name: Name | SkipJsonSchema[None] = None
+
+
+class ContractText(_Body):
+    """A contract's text to check, with the model it is sold as (else read from its title)."""
+
+    text: Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
+    claimed: ModelId | SkipJsonSchema[None] = None
+    filename: Annotated[str, StringConstraints(max_length=FILENAME_MAX)] | SkipJsonSchema[None] = None
+
+
+UPLOAD_TYPES = ", ".join(
+    (
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "text/plain",
+        "text/markdown",
+        "text/html",
+    )
+)
+CONTRACT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "title": "ContractUpload",
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "A PDF, DOCX, text, Markdown or HTML file (by its extension)",
+                        },
+                        "claimed": MODEL_ID_REF,
+                    },
+                    "required": ["file"],
+                },
+                "encoding": {"file": {"contentType": UPLOAD_TYPES}},
+            },
+            "application/json": {"schema": {"$ref": "#/components/schemas/ContractText"}},
+        },
+    }
+}
+
+
+# ------------------------------------------------------------------------------------------ responses
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Reason(_Out):
+    text: str
+    rule: str | None
+    source: str | None
+    effect: str | None
+
+
+class RankedModel(_Out):
+    model: str
+    name: str
+    score: float | None
+    verdict: Literal["recommended", "viable", "not_advised"]
+    pricing_variant: str | None
+    reasons: list[Reason]
+
+
+class Advice(_Out):
+    """The ranking of the engagement models (``seamline advise --json``'s shape)."""
+
+    recommended: str | None
+    status: Literal["recommended", "undetermined"]
+    situation: str
+    knowledge_version: str
+    ranking: list[RankedModel]
+    ties: list[str]
+    margin: float | None
+    order: str
+    hire_path: dict[str, Any] | None
+    warnings: list[dict[str, Any]]
+    contradictions: list[dict[str, Any]]
+    weights: dict[str, dict[str, Any]]
+    would_change: list[dict[str, Any]]
+
+
+class ModelCostOut(_Out):
+    name: str
+    mean: float
+    p10: float
+    p50: float
+    p90: float
+    verdict: str | None
+
+
+class CostResult(_Out):
+    """Total cost of every model over the horizon with P10-P90 (``seamline cost --json``'s shape + extras)."""
+
+    horizon_months: int
+    trials: int
+    seed: int
+    engineers: int
+    knowledge_version: str
+    models: dict[str, ModelCostOut]
+    sensitivity: list[dict[str, Any]]
+    overrides: list[dict[str, Any]]
+    inputs: list[dict[str, Any]]
+    cumulative: dict[str, list[float]]
+    cheapest: str
+    cheapest_advised: str | None
+
+
+class Role(_Out):
+    id: str
+    name: str
+
+
+class SeamsResult(_Out):
+    """The organisational seams of every model (``seamline seams --json``'s shape + ``roles``)."""
+
+    engineers: int
+    template: str
+    models: dict[str, dict[str, Any]]
+    roles: list[Role]
+
+
+class DecisionSummary(_Out):
+    """A saved decision as lists show it."""
+
+    id: int
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    knowledge_version: str
+    status: str
+    top_model: str | None
+
+
+class Decision(DecisionSummary):
+    """A saved decision: its answers, the knowledge version and every output computed from them."""
+
+    situation: dict[str, Any]
+    outputs: dict[str, Any]
+    contract: dict[str, Any] | None
+    workspace_id: int
+    version: int
+
+
+class DecisionPage(_Out):
+    """Saved decisions, newest first, one page of summaries; ``next`` is the following page's URL."""
+
+    decisions: list[DecisionSummary]
+    total: int
+    limit: int
+    offset: int
+    next: str | None
+
+
+def components(model_ids: Sequence[str], criteria: Sequence[str]) -> dict[str, Any]:
+    """The spec's component schemas that depend on the knowledge base: ``Situation`` (the pydantic model's
+    own schema, its ``weights`` keyed by the criteria) and ``ModelId`` (the engagement models), with the
+    request bodies that refer to them."""
+    from pydantic.json_schema import models_json_schema
+
+    from seamline.situation import MAX_WEIGHT, Situation
+
+    ref = "#/components/schemas/{model}"
+    _, top = models_json_schema(
+        [(m, "validation") for m in (Situation, DecisionCreate, DecisionUpdate, DecisionCopy, ContractText)],
+        ref_template=ref,
+    )
+    schemas: dict[str, Any] = _refs(dict(top.get("$defs", {})))
+    weights = {
+        "type": "object",
+        "propertyNames": {"enum": list(criteria)},
+        "additionalProperties": {"type": "number", "minimum": 0, "maximum": MAX_WEIGHT},
+        "description": "Your weight per criterion (0 ignores it); the knowledge's own weights otherwise",
+    }
+    situation = schemas["Situation"]
+    situation["properties"]["weights"] = {"anyOf": [weights, {"type": "null"}], "default": None}
+    schemas["ModelId"] = {"type": "string", "enum": list(model_ids), "description": "An engagement model id"}
+    return schemas
+
+
+def _refs(node: Any) -> Any:
+    """``node`` with every ``{REF: name}`` stand-in replaced by a ``$ref`` to the component ``name``, and
+    no ``default: null`` where null is not a value the schema allows (an optional field left out)."""
+    if isinstance(node, dict):
+        if REF in node:
+            return {"$ref": f"#/components/schemas/{node[REF]}"}
+        nullable = node.get("type") == "null" or "anyOf" in node
+        return {k: _refs(v) for k, v in node.items() if not (k == "default" and v is None and not nullable)}
+    if isinstance(node, list):
+        return [_refs(v) for v in node]
+    return node
