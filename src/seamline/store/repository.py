@@ -337,12 +337,27 @@ class DecisionStore:
             raise NotFoundError(f"decision {decision_id}: no saved decision has this id")
         return decision_id
 
-    def _row(self, session: Session, decision_id: int, *, deleted: bool = False) -> DecisionRow:
-        """The workspace's decision ``decision_id`` (in the trash when ``deleted``); else not found."""
-        row = session.get(DecisionRow, self._check_id(decision_id))
+    def _row(
+        self, session: Session, decision_id: int, *, deleted: bool = False, write: bool = False
+    ) -> DecisionRow:
+        """The workspace's decision ``decision_id`` (in the trash when ``deleted``); else not found.
+
+        ``write``: the row is about to change, so no other edit may change it between this read and the
+        commit (an edit reads the version it bumps; two at once would both bump the same one, and one
+        would fail on the history's unique version). PostgreSQL: the row is read ``FOR UPDATE``. SQLite:
+        ``BEGIN IMMEDIATE`` first (its driver would begin the transaction only at the first write, after
+        this read); a concurrent edit waits for the lock (the connection's timeout), then reads the new
+        version.
+        """
+        decision_id = self._check_id(decision_id)
+        if write and self.local:
+            raw: Any = session.connection().connection.driver_connection
+            if not raw.in_transaction:
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        row = session.get(DecisionRow, decision_id, with_for_update=write or None)
         if row is None or row.workspace_id != self.workspace_id or (row.deleted_at is not None) != deleted:
-            where = "in the trash" if deleted else "saved"
-            raise NotFoundError(f"decision {decision_id}: no {where} decision has this id")
+            what = "decision in the trash" if deleted else "saved decision"
+            raise NotFoundError(f"decision {decision_id}: no {what} has this id")
         return row
 
     def _live(self) -> Any:
@@ -466,7 +481,7 @@ class DecisionStore:
         self._writable()
         clean = check_name(name)
         with self._session() as session, session.begin():
-            row = self._row(session, decision_id)
+            row = self._row(session, decision_id, write=True)
             if clean == row.name:
                 return _record(row)  # nothing changed: no new version
             self._keep_version(session, row, "renamed")
@@ -491,7 +506,7 @@ class DecisionStore:
         self._writable()
         clean = check_name(name)
         with self._session() as session, session.begin():
-            row = self._row(session, decision_id)
+            row = self._row(session, decision_id, write=True)
             self._keep_version(session, row, "edited")
             row.name = clean
             row.situation = situation
@@ -521,7 +536,7 @@ class DecisionStore:
         the history."""
         self._writable()
         with self._session() as session, session.begin():
-            row = self._row(session, decision_id)
+            row = self._row(session, decision_id, write=True)
             if report is None and row.contract is None:
                 return _record(row)
             self._keep_version(session, row, "contract removed" if report is None else "contract attached")
@@ -533,7 +548,7 @@ class DecisionStore:
         """Move a decision to the trash: gone from lists and reads, restorable for ``trash_days`` days."""
         self._writable()
         with self._session() as session, session.begin():
-            row = self._row(session, decision_id)
+            row = self._row(session, decision_id, write=True)
             row.deleted_at = _now()
             row.deleted_by = self.user_id
             session.flush()
@@ -543,11 +558,31 @@ class DecisionStore:
         """Bring a decision back from the trash, as it was."""
         self._writable()
         with self._session() as session, session.begin():
-            row = self._row(session, decision_id, deleted=True)
+            row = self._row(session, decision_id, deleted=True, write=True)
             row.deleted_at = None
             row.deleted_by = None
             session.flush()
             return _record(row)
+
+    def trashed(self, decision_id: int) -> TrashedSummary:
+        """One decision of the workspace's trash that can still be restored; else not found."""
+        with self._session() as session:
+            row = self._row(session, decision_id, deleted=True)
+            assert row.deleted_at is not None
+            deleted_at = _aware(row.deleted_at)
+            if deleted_at <= _now() - timedelta(days=self.trash_days):
+                raise NotFoundError(f"decision {decision_id}: no decision in the trash has this id")
+            return TrashedSummary(
+                id=row.id,
+                name=row.name,
+                created_at=_aware(row.created_at),
+                updated_at=_aware(row.updated_at),
+                knowledge_version=row.knowledge_version,
+                status=row.status,
+                top_model=row.top_model,
+                deleted_at=deleted_at,
+                purge_after=deleted_at + timedelta(days=self.trash_days),
+            )
 
     def trash(self, *, limit: int = LIST_LIMIT, offset: int = 0) -> builtins.list[TrashedSummary]:
         """The workspace's deleted decisions that can still be restored, most recently deleted first."""
@@ -634,7 +669,7 @@ class DecisionStore:
         """Make an earlier version current again; the state it replaces is kept in the history too."""
         self._writable()
         with self._session() as session, session.begin():
-            row = self._row(session, decision_id)
+            row = self._row(session, decision_id, write=True)
             old = self._version_row(session, decision_id, version)
             self._keep_version(session, row, f"restored version {version}")
             row.name = old.name
@@ -725,8 +760,8 @@ class DecisionStore:
             raise
 
 
-def open_store(url: str, *, schema: str | None = None) -> DecisionStore:
-    """Open (and migrate) the database at ``url``."""
+def open_store(url: str, *, schema: str | None = None, trash_days: int = TRASH_DAYS) -> DecisionStore:
+    """Open (and migrate) the database at ``url``; deleted decisions stay restorable ``trash_days`` days."""
     engine = make_engine(url, schema=schema)
     migrate(engine)
-    return DecisionStore(engine)
+    return DecisionStore(engine, trash_days=trash_days)
