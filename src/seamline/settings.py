@@ -51,6 +51,8 @@ class Settings(BaseModel):
     job_time_limit_s: float = Field(default=120.0, gt=0, le=3600)  # one job's time; over it: 422
     job_memory_mb: int = Field(default=4096, ge=0)  # address space a job may add (RLIMIT_AS); 0 = unbounded
     pool_cost_trials: int = Field(default=50_000, ge=100)  # a cost run with more trials goes to the pool
+    # a deleted decision stays in the trash, restorable, this many days (seamline.store.repository.TRASH_DAYS)
+    trash_days: int = Field(default=30, ge=1, le=3650)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:

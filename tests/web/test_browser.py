@@ -156,8 +156,8 @@ def test_questionnaire_live_update_save_reopen_compare_delete(page: Any, server:
     page.goto(saved_url)
     page.get_by_role("link", name="Delete").click()
     shot(page, "confirm-delete")
-    page.get_by_role("button", name="Delete for good").click()
-    page.wait_for_url("**/decisions?deleted=1")
+    page.get_by_role("button", name="Move to the trash").click()
+    page.wait_for_url("**/decisions?deleted=*")
     assert page.get_by_role("link", name="Browser test renamed").count() == 0
     assert page.get_by_role("link", name="Browser test, strong lead").is_visible()
 

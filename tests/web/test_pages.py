@@ -86,7 +86,7 @@ def test_save_open_rename_duplicate_delete(client: Any, situation: dict[str, Any
     assert r.status_code == 303
     api = client.get(f"/api/v1/decisions/{copy_id}").json()
     assert api["name"] == "Edited copy" and api["situation"]["team"]["technical_leadership"] == "none"
-    assert "Delete for good" in client.get(f"/decisions/{did}/delete").text
+    assert "Move to the trash" in client.get(f"/decisions/{did}/delete").text
     r = client.post(f"/decisions/{did}/delete", data={"csrf_token": tok}, follow_redirects=False)
     assert r.status_code == 303
     assert client.get(f"/decisions/{did}").status_code == 404

@@ -42,10 +42,10 @@ def status_of(exc: SeamlineError) -> int:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready app: database migrated, examples loaded on first run, routes and static files mounted."""
-    from seamline.web.routes import api, contracts, pages
+    from seamline.web.routes import api, contracts, history, pages
 
     settings = settings or Settings.from_env()
-    store = open_store(settings.database_url, schema=settings.database_schema)
+    store = open_store(settings.database_url, schema=settings.database_schema, trash_days=settings.trash_days)
     service = Service(settings)
     if settings.load_examples:
         load_examples(store, service, settings)
@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(contracts.router)
+    app.include_router(history.api_router)
+    app.include_router(history.pages_router)
     _error_handlers(app)
     return app
 
@@ -81,10 +83,15 @@ def app_from_env() -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Shut the job pool's worker processes down with the app (the pool itself starts on its first job)."""
+    """Purge old trash in the background (now, then hourly); shut the job pool's worker processes down
+    with the app (the pool itself starts on its first job)."""
+    from seamline.web import housekeeping
+
+    purging = housekeeping.start(app.state.store, app.state)
     try:
         yield
     finally:
+        await housekeeping.stop(purging)
         app.state.jobs.shutdown()
 
 

@@ -329,7 +329,11 @@ async def duplicate_decision(request: Request, decision_id: int) -> JSONResponse
     return JSONResponse(record.to_json(), status_code=201)
 
 
-@router.delete("/decisions/{decision_id}", status_code=204, summary="Delete a decision")
+@router.delete(
+    "/decisions/{decision_id}",
+    status_code=204,
+    summary="Delete a decision: it goes to the trash, restorable with POST /api/v1/trash/{id}/restore",
+)
 def delete_decision(request: Request, decision_id: int) -> Response:
     _store(request).delete(decision_id)
     return Response(status_code=204)

@@ -186,8 +186,14 @@ def list_decisions(
     offset: Annotated[int, Query(ge=0, le=LIST_OFFSET_MAX)] = 0,
     q: Annotated[str | None, Query(max_length=QUERY_MAX)] = None,
 ) -> HTMLResponse:
-    """Saved decisions, newest first, a page of summaries at a time, with a search by name."""
-    page = _store(request).summaries(limit=limit, offset=offset, q=q)
+    """Saved decisions, newest first, a page of summaries at a time, with a search by name; after a
+    delete, "Deleted “X”. Undo"."""
+    from seamline.web.routes.history import list_notice
+
+    store = _store(request)
+    page = store.summaries(limit=limit, offset=offset, q=q)
+    params = request.query_params
+    notice = list_notice(store, params.get("deleted"), params.get("restored"))
 
     def link(to: int | None) -> str | None:
         if to is None:
@@ -203,6 +209,7 @@ def list_decisions(
             "page": page,
             "next_url": link(page.next_offset),
             "previous_url": link(page.previous_offset),
+            "notice": notice,
         },
     )
 
@@ -282,15 +289,18 @@ async def duplicate_decision(request: Request, decision_id: int) -> Response:
 
 @router.get("/decisions/{decision_id}/delete", response_class=HTMLResponse)
 def confirm_delete(request: Request, decision_id: int) -> HTMLResponse:
-    return render(request, "confirm_delete.html", {"decision": _store(request).get(decision_id)})
+    store = _store(request)
+    return render(
+        request, "confirm_delete.html", {"decision": store.get(decision_id), "trash_days": store.trash_days}
+    )
 
 
 @router.post("/decisions/{decision_id}/delete")
 async def delete_decision(request: Request, decision_id: int) -> Response:
     form = await request.form()
     check_csrf(request, form)
-    _store(request).delete(decision_id)
-    return RedirectResponse("/decisions?deleted=1", status_code=303)
+    _store(request).delete(decision_id)  # to the trash: the list offers to undo it
+    return RedirectResponse(f"/decisions?deleted={decision_id}", status_code=303)
 
 
 @router.get("/compare", response_class=HTMLResponse)
