@@ -186,7 +186,7 @@ def test_delete_from_the_page_then_undo(client: Any, situation: dict[str, Any]) 
     listing = client.get(back.headers["location"]).text
     assert "is back" in listing and f'href="/decisions/{did}"' in listing
     assert client.get(f"/decisions?deleted={did}").text.count("Undo") == 0  # not in the trash any more
-    for junk in ("abc", "-1", "99999999999999999999999", str(did + 1000)):
+    for junk in ("abc", "-1", "²", "99999999999999999999999", str(did + 1000)):
         assert client.get(f"/decisions?deleted={junk}&restored={junk}").status_code == 200
 
 

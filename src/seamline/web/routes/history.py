@@ -287,7 +287,7 @@ def list_notice(store: DecisionStore, deleted: str | None, restored: str | None)
     """What the decisions list says after a delete ("Deleted “X”. Undo") or an undo ("“X” is back"),
     from the ``deleted`` / ``restored`` query parameters; None when there is nothing (still) to say."""
     for kind, value in (("deleted", deleted), ("restored", restored)):
-        if value is None or not value.isdigit() or len(value) > 19:
+        if value is None or not (value.isascii() and value.isdigit()) or len(value) > 19:
             continue
         try:
             found: TrashedSummary | DecisionRecord = (
