@@ -185,6 +185,32 @@ def fields(condition: Mapping[str, Any] | None) -> Iterator[str]:
             yield key
 
 
+def predicates(condition: Mapping[str, Any] | None) -> Iterator[tuple[str, str, Any]]:
+    """(field, operator, argument) for every test a condition makes on an answer: a scalar is ``eq``, a
+    list is ``in`` (as a tuple). ``holds`` reads an answer only through these, so two values of a field that
+    give the same result on every one of a knowledge base's predicates are alike to every rule."""
+    if not condition:
+        return
+    for key, expected in condition.items():
+        if key == "any":
+            for sub in expected:
+                yield from predicates(sub)
+        elif key == "not":
+            yield from predicates(expected)
+        elif isinstance(expected, list):
+            yield key, "in", tuple(expected)
+        elif isinstance(expected, Mapping):
+            for op, arg in expected.items():
+                yield key, op, tuple(arg) if isinstance(arg, list) else arg
+        else:
+            yield key, "eq", expected
+
+
+def outcome(op: str, value: Any, arg: Any) -> bool:
+    """One predicate (see :func:`predicates`) applied to an answer, as ``holds`` applies it."""
+    return _apply(op, value, arg)
+
+
 def numeric_thresholds(condition: Mapping[str, Any] | None) -> Iterator[tuple[str, int]]:
     """(field, number) pairs that a condition compares against: the edges where answers flip."""
     if not condition:

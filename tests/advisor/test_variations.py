@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seamline import conditions
-from seamline.advisor import advise, engine
+from seamline.advisor import advise, engine, explain, variations
 from seamline.advisor.explain import _thresholds, _whens, would_change
 from seamline.knowledge import load_knowledge
 from seamline.situation import FIELDS, Situation, int_bounds, load_situation, nest_answers, parse_situation
@@ -172,3 +172,60 @@ def test_compiled_conditions_agree_with_holds() -> None:
             assert test(answers) is expected, (when, answers)
             held += expected
     assert 0 < held < len(whens) * len(samples)
+
+
+def test_values_the_rules_cannot_tell_apart_are_tried_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules read a whole number only through thresholds: with 12 months, 7 to 17 are alike to it (no
+    threshold between them), so none is tried; of 4 and 5 (both between 3 and 6) at most one is tried."""
+    tried: list[tuple[str, Any]] = []
+    fast_top = variations.Variations.top
+
+    def counted(self: variations.Variations, field: str, value: Any) -> Any:
+        tried.append((field, value))
+        return fast_top(self, field, value)
+
+    monkeypatch.setattr(variations.Variations, "top", counted)
+    data = {
+        "name": "alike",
+        "stage": "seed",
+        "work": {
+            "type": "product_development",
+            "core": True,
+            "scope": "evolving",
+            "duration_months": 12,
+            "engineers": 4,
+        },
+        "team": {"technical_leadership": "strong", "product_manager": True},
+        "preferences": {
+            "involvement": "sprint_priorities",
+            "pricing": "time_and_materials",
+            "ip_in_house": True,
+            "share_business_context": True,
+        },
+    }
+    situation = parse_situation(data, criteria=KB.criterion_ids)
+    assert {3, 6, 18} <= THRESHOLDS["work.duration_months"]
+    fast = advise(situation, KB).to_json()
+    months = [v for f, v in tried if f == "work.duration_months"]
+    assert months and not any(7 <= v <= 17 for v in months), months
+    assert not (4 in months and 5 in months), months
+    assert fast == reference(situation)  # the reference tries every value
+
+
+def test_predicates_name_every_value_a_rule_reads() -> None:
+    """Each answer's signature (what every predicate says of a value) tells apart any two values that some
+    rule's condition tells apart, over every condition of the knowledge base."""
+    facts = explain._read_by_rules(KB)
+    samples = _answers_samples()
+    for when in _whens(KB):
+        for field in set(conditions.fields(when)):
+            assert facts.predicates[field], field
+        for answers in samples[:60]:
+            for field in set(conditions.fields(when)):
+                typ, allowed = FIELDS[field]
+                values = facts.candidates[field] if typ == "int" else allowed or ()
+                by_signature: dict[Any, bool] = {}
+                for value in values:
+                    held = conditions.holds(when, {**answers, field: value})
+                    sig = facts.signature(field, value)
+                    assert by_signature.setdefault(sig, held) == held, (when, field, value)

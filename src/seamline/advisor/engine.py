@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from seamline import conditions
 from seamline.advisor import gates
+from seamline.advisor.derived import holds
 from seamline.advisor.result import (
     Contradiction,
     HirePath,
@@ -57,7 +58,7 @@ def _evaluate(situation: Situation, kb: KnowledgeBase) -> Recommendation:
     scored: list[tuple[str, float, float, str | None, list[Reason]]] = []
     for mid, model in kb.models.items():
         out = outcomes[mid]
-        variant, profile = profile_for(model, answers)
+        variant, profile = profile_for(model, answers, kb)
         base, contributions = criteria_score(profile, weights, kb)
         bonus = (
             params.fit_bonus.value * len(out.fits)
@@ -229,7 +230,7 @@ def _hire_path(
 ) -> HirePath | None:
     """Augmentation now and permanent hires as soon as they can start, dated from the cost parameters."""
     rule = kb.rules.hire_to_replace
-    if rule is None or recommended != "staff_augmentation" or not conditions.holds(rule.when, answers):
+    if rule is None or recommended != "staff_augmentation" or not holds(kb, rule.when, answers):
         return None
     from seamline.cost.plan import build_plan
 

@@ -7,16 +7,23 @@ without code), and report the nearest value below and above the current one that
 Each tried value is answered by ``variations.Variations`` (only the rules that read the changed answer are
 re-evaluated); passing ``evaluate`` instead runs that whole evaluation per value (the reference the tests
 compare the fast path with).
+
+The fast path also skips values the rules cannot tell apart: the rules read an answer only through their
+predicates (``work.duration_months < 6``, ``stage == seed``, ...), so a value that gives the same result on
+every predicate as the current answer leaves the top model where it is, and one alike to a value already
+tried gives that value's top model. The reference path tries every value, so the tests check this too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from seamline import conditions
+from seamline.advisor.derived import compiled
 from seamline.advisor.result import Change, Recommendation
-from seamline.advisor.variations import Variations, compiled
+from seamline.advisor.variations import Variations
 from seamline.knowledge import KnowledgeBase
 from seamline.situation import ANSWER_FIELDS, FIELDS, OPTIONAL_FIELDS, Situation, int_bounds
 
@@ -28,10 +35,11 @@ def would_change(
     situation: Situation, kb: KnowledgeBase, current: Recommendation, evaluate: Evaluate | None = None
 ) -> tuple[Change, ...]:
     answers = situation.flat()
-    thresholds, referenced = _read_by_rules(kb)
+    facts = _read_by_rules(kb)
     top: Top
     if evaluate is None:
-        top = Variations(kb, answers, situation.weights).top
+        fast = Variations(kb, answers, situation.weights).top
+        top = _alike(fast, facts, answers, (current.recommended, current.margin))
     else:
 
         def top(path: str, value: Any) -> tuple[str | None, float | None]:
@@ -40,14 +48,14 @@ def would_change(
 
     changes: list[Change] = []
     for path in ANSWER_FIELDS:
-        if path not in referenced:
+        if path not in facts.referenced:
             continue  # no rule reads this answer, so no value of it can change the ranking
         if "." in path and answers.get(path) is None and path.rsplit(".", 1)[0] in OPTIONAL_FIELDS:
             continue  # an optional group left out (service units): one part alone is not an answer
         typ, allowed = FIELDS[path]
         now = answers[path]
         if typ == "int":
-            changes += _int_changes(kb, current, top, path, now, thresholds.get(path, set()))
+            changes += _int_changes(kb, current, top, path, now, facts.candidates[path])
             continue
         for value in allowed or ():
             if value == now:
@@ -58,16 +66,38 @@ def would_change(
     return tuple(changes)
 
 
+def _alike(
+    top: Top,
+    facts: _Facts,
+    answers: Mapping[str, Any],
+    current: tuple[str | None, float | None],
+) -> Top:
+    """``top``, skipping the values the rules cannot tell apart (see the module docstring): a value alike to
+    the current answer keeps the ``current`` (top model, margin), one alike to a value tried before gets
+    that value's."""
+    known: dict[tuple[str, tuple[bool, ...]], tuple[str | None, float | None]] = {}
+
+    def alike(path: str, value: Any) -> tuple[str | None, float | None]:
+        key = (path, facts.signature(path, value))
+        hit = known.get(key)
+        if hit is None:
+            now = (path, facts.signature(path, answers[path]))
+            known[now] = current
+            hit = current if key == now else known.setdefault(key, top(path, value))
+        return hit
+
+    return alike
+
+
 def _int_changes(
     kb: KnowledgeBase,
     current: Recommendation,
     top: Top,
     path: str,
     now: int | None,
-    edges: set[int],
+    candidates: tuple[int, ...],
 ) -> list[Change]:
-    lo, hi = int_bounds(path)
-    candidates = sorted({v for t in edges for v in (t - 1, t, t + 1) if lo <= v <= hi and v != now})
+    candidates = tuple(v for v in candidates if v != now)
     if now is None:  # an optional number not given: the least extreme value that changes the answer
         for value in candidates[::-1]:
             change = _try(kb, current, top, path, value, now)
@@ -122,10 +152,58 @@ def _show(kb: KnowledgeBase, path: str, value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _read_by_rules(kb: KnowledgeBase) -> tuple[dict[str, set[int]], set[str]]:
-    """(the thresholds each whole-number answer is compared with, every answer some rule reads), per
-    knowledge base (the knowledge base is frozen, so they are computed once)."""
-    return compiled(kb, "explain", lambda: (_thresholds(kb), _referenced(kb)))
+@dataclass(frozen=True)
+class _Facts:
+    """What the rules read, per knowledge base: every answer some rule reads, the whole numbers worth trying
+    for each number answer (either side of every threshold, within its bounds), and each answer's
+    predicates, with their results for the values tried (an answer's "signature")."""
+
+    referenced: frozenset[str]
+    candidates: Mapping[str, tuple[int, ...]]
+    predicates: Mapping[str, tuple[tuple[str, Any], ...]]
+    signatures: Mapping[str, Mapping[Any, tuple[bool, ...]]]
+
+    def signature(self, path: str, value: Any) -> tuple[bool, ...]:
+        """What every predicate on ``path`` says of ``value``: values with the same signature are alike."""
+        known = self.signatures.get(path, {}).get(value)  # an answer's values are all of one type
+        if known is not None:
+            return known
+        return tuple(conditions.outcome(op, value, arg) for op, arg in self.predicates.get(path, ()))
+
+
+def _read_by_rules(kb: KnowledgeBase) -> _Facts:
+    """The rules' :class:`_Facts`, computed once per knowledge base (the knowledge base is frozen)."""
+    return compiled(kb, "explain", lambda: _facts(kb))
+
+
+def _facts(kb: KnowledgeBase) -> _Facts:
+    thresholds = _thresholds(kb)
+    candidates = {}
+    for path, (typ, _) in FIELDS.items():
+        if typ == "int":
+            lo, hi = int_bounds(path)
+            edges = thresholds.get(path, set())
+            candidates[path] = tuple(sorted({v for t in edges for v in (t - 1, t, t + 1) if lo <= v <= hi}))
+    found: dict[str, dict[tuple[str, Any], None]] = {}
+    for when in _whens(kb):
+        for path, op, arg in conditions.predicates(when):
+            found.setdefault(path, {})[(op, arg)] = None
+    for row in kb.rules.stage_table:  # a stage row also reads the stage itself
+        found.setdefault("stage", {})[("eq", row.stage)] = None
+    predicates = {path: tuple(preds) for path, preds in found.items()}
+    signatures = {
+        path: {
+            value: tuple(conditions.outcome(op, value, arg) for op, arg in predicates.get(path, ()))
+            for value in (candidates[path] if typ == "int" else allowed or ())
+        }
+        for path, (typ, allowed) in FIELDS.items()
+    }
+    return _Facts(
+        referenced=frozenset(_referenced(kb)),
+        candidates=candidates,
+        predicates=predicates,
+        signatures=signatures,
+    )
 
 
 def _referenced(kb: KnowledgeBase) -> set[str]:

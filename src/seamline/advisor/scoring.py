@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from seamline import conditions
+from seamline.advisor.derived import holds
 from seamline.advisor.result import WeightUsed
 from seamline.knowledge import EngagementModel, KnowledgeBase, ProfileValue
 from seamline.situation import Situation
@@ -25,7 +25,7 @@ def derive_weights(
     values = {cid: c.default_weight for cid, c in kb.criteria.items()}
     rules: dict[str, list[str]] = {cid: [] for cid in kb.criteria}
     for rule in kb.rules.weights:
-        if conditions.holds(rule.when, answers):
+        if holds(kb, rule.when, answers):
             for cid, extra in rule.add.items():
                 values[cid] += extra
                 rules[cid].append(rule.id)
@@ -41,12 +41,13 @@ def derive_weights(
 
 
 def profile_for(
-    model: EngagementModel, answers: Mapping[str, Any]
+    model: EngagementModel, answers: Mapping[str, Any], kb: KnowledgeBase
 ) -> tuple[str | None, dict[str, ProfileValue]]:
-    """The model's profile with the first pricing variant whose condition holds applied on top."""
+    """The model's profile (one of ``kb``'s) with the first pricing variant whose condition holds applied
+    on top."""
     profile = dict(model.profile)
     for variant in model.pricing_variants:
-        if conditions.holds(variant.when, answers):
+        if holds(kb, variant.when, answers):
             profile.update(variant.profile)
             return variant.id, profile
     return None, profile

@@ -14,11 +14,13 @@ with the full path over a wide sample of the answer space (tests/advisor/test_va
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from array import array
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from seamline import conditions
+from seamline.advisor.derived import compiled
 from seamline.advisor.scoring import normalised
 from seamline.conditions import Test, compile_condition
 from seamline.knowledge import KnowledgeBase
@@ -53,6 +55,7 @@ class _Plan:
     weight_rules: tuple[tuple[Test, tuple[tuple[int, float], ...]], ...]  # (when, (criterion, extra)...)
     weight_reads: Mapping[str, tuple[int, ...]]
     models: tuple[_Model, ...]
+    offsets: tuple[int, ...]  # per model, where its variants' criteria scores start in a flat row
     questions: tuple[tuple[Test, bool, tuple[int, ...], tuple[int, ...]], ...]  # when, stop, yes, no
     question_fields: frozenset[str]
     stages: tuple[tuple[Test, tuple[int, ...]], ...]  # (the row's stage and condition, favoured models)
@@ -66,24 +69,9 @@ class _Plan:
     viable_min_share: float
 
 
-BASES_KEPT = 4096  # criteria scores remembered per knowledge base, by the weight rules that hold
-
-T = TypeVar("T")
-_COMPILED: dict[tuple[int, str], tuple[KnowledgeBase, Any]] = {}
-_COMPILED_MAX = 32  # a few knowledge bases at a time (tests load several); past it, start over
-
-
-def compiled(kb: KnowledgeBase, name: str, build: Callable[[], T]) -> T:
-    """``build()`` once per knowledge base and ``name`` (a knowledge base is frozen, so what is derived
-    from it holds as long as it lives; the entry keeps it alive, so its id is not reused meanwhile)."""
-    hit = _COMPILED.get((id(kb), name))
-    if hit is not None and hit[0] is kb:
-        return hit[1]
-    if len(_COMPILED) >= _COMPILED_MAX:
-        _COMPILED.clear()
-    value = build()
-    _COMPILED[(id(kb), name)] = (kb, value)
-    return value
+# criteria scores remembered per knowledge base, by the weight rules that hold (about 400 bytes each): the
+# whole benchmark answer grid (benchmarks/situation_space.py) gives about 15,000 combinations
+BASES_KEPT = 16384
 
 
 def _plan(kb: KnowledgeBase) -> _Plan:
@@ -133,6 +121,9 @@ def _compile(kb: KnowledgeBase) -> _Plan:
             )
         )
     index = {mid: i for i, mid in enumerate(kb.models)}
+    offsets = [0]
+    for m in models[:-1]:
+        offsets.append(offsets[-1] + len(m.norms))
     rules = kb.rules
     questions = tuple(
         (
@@ -154,6 +145,7 @@ def _compile(kb: KnowledgeBase) -> _Plan:
         ),
         weight_reads=_reads([r.when for r in rules.weights]),
         models=tuple(models),
+        offsets=tuple(offsets),
         questions=questions,
         question_fields=_fields(*(q.when for q in rules.five_question_test)),
         stages=tuple(
@@ -182,7 +174,7 @@ class Variations:
     ) -> None:
         self._plan = plan = _plan(kb)
         # criteria scores by (weight rules that hold, the user's weights): shared by every situation
-        self._bases_memo: dict[tuple[Any, ...], tuple[tuple[float, ...], ...]] = compiled(kb, "bases", dict)
+        self._bases_memo: dict[tuple[Any, ...], array[float]] = compiled(kb, "bases", dict)
         self._answers = a = dict(answers)
         user = user_weights or {}
         self._user = tuple((i, float(user[cid])) for i, cid in enumerate(plan.criteria) if cid in user)
@@ -202,14 +194,17 @@ class Variations:
             self._n_gates.append(gates)
             self._n_penalties.append(sum(held) - gates)
         self._scores = [
-            self._score(k, self._bases[k][self._variant[k]], self._n_fits[k], self._n_penalties[k])
+            self._score(
+                k, self._bases[plan.offsets[k] + self._variant[k]], self._n_fits[k], self._n_penalties[k]
+            )
             for k in range(len(plan.models))
         ]
         self._gated = [n > 0 for n in self._n_gates]
 
     # ------------------------------------------------------------------ the engine's stages, compiled
-    def _criteria_scores(self, held: tuple[bool, ...]) -> tuple[tuple[float, ...], ...]:
-        """Each model's criteria score under every pricing variant, with the weights these rules give."""
+    def _criteria_scores(self, held: tuple[bool, ...]) -> array[float]:
+        """Each model's criteria score under every pricing variant, with the weights these rules give: one
+        flat row, model ``k``'s variants from ``offsets[k]`` on (compact: many are remembered)."""
         key = (held, self._user)
         hit = self._bases_memo.get(key)
         if hit is not None:
@@ -224,12 +219,13 @@ class Variations:
             values[i] = weight
         weights = [float(v) for v in values]
         total = sum(weights)
-        bases = tuple(
-            tuple(
+        bases = array(
+            "d",
+            [
                 sum([w * n / total for w, n in zip(weights, norms, strict=True)]) if total > 0 else 0.0
+                for model in plan.models
                 for norms in model.norms
-            )
-            for model in plan.models
+            ],
         )
         if len(self._bases_memo) >= BASES_KEPT:
             self._bases_memo.clear()
@@ -323,7 +319,7 @@ class Variations:
                         n_gates += delta
                     else:
                         n_penalties += delta
-            scores[k] = self._score(k, bases[k][variant], n_fits, n_penalties, q, st)
+            scores[k] = self._score(k, bases[plan.offsets[k] + variant], n_fits, n_penalties, q, st)
             gated[k] = n_gates > 0
         return self._leader(scores, gated)
 
