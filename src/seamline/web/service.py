@@ -85,6 +85,10 @@ class _LRU:
                 self.data.popitem(last=False)
 
 
+# cost comparisons remembered (about 30 KB of JSON each, 40 ms or more to compute): about 4 MB
+COSTS_KEPT = 128
+
+
 class Service:
     """The knowledge base and the pure functions the web app calls, with their results memoised."""
 
@@ -98,6 +102,7 @@ class Service:
         self._advice_bytes = _LRU(512)
         self.fragments = _LRU(256)  # rendered results of saved decisions, keyed by id and update time
         self._outputs = _LRU(64)
+        self._costs = _LRU(COSTS_KEPT)  # cost comparisons as JSON bytes, keyed by cost_key
 
     # ------------------------------------------------------------------ inputs
     def parse(self, data: Any, where: str = "situation") -> Situation:
@@ -195,7 +200,66 @@ class Service:
         self._advice_bytes.put(key, body)
         return body
 
+    def cost_key(
+        self, situation: Situation, horizon_months: int | None, trials: int | None, seed: int | None
+    ) -> str:
+        """The canonical JSON of a cost comparison's inputs: the answers, the horizon, and the trials and
+        seed it runs with (the defaults filled in), so equal inputs share one key."""
+        inputs = {
+            "situation": situation.model_dump(mode="json"),
+            "horizon_months": horizon_months,
+            "trials": trials if trials is not None else self.settings.cost_trials,
+            "seed": seed if seed is not None else self.settings.cost_seed,
+        }
+        return json.dumps(inputs, sort_keys=True, separators=(",", ":"))
+
+    def cached_cost(self, key: str) -> bytes | None:
+        """The JSON answer already computed for the inputs of ``key`` (:meth:`cost_key`), or None."""
+        body: bytes | None = self._costs.get(key)
+        return body
+
+    def keep_cost(self, key: str, out: dict[str, Any]) -> bytes:
+        """Remember a computed comparison under ``key``; returns it as JSON bytes."""
+        body = json.dumps(out, separators=(",", ":"), allow_nan=False).encode()
+        self._costs.put(key, body)
+        return body
+
+    def cost_bytes(
+        self,
+        situation: Situation,
+        *,
+        horizon_months: int | None = None,
+        trials: int | None = None,
+        seed: int | None = None,
+    ) -> bytes:
+        """:meth:`cost` as JSON bytes (remembered, so a repeated request is answered from memory)."""
+        key = self.cost_key(situation, horizon_months, trials, seed)
+        body = self.cached_cost(key)
+        if body is None:
+            out = self._compute_cost(situation, horizon_months=horizon_months, trials=trials, seed=seed)
+            body = self.keep_cost(key, out)
+        return body
+
     def cost(
+        self,
+        situation: Situation,
+        *,
+        horizon_months: int | None = None,
+        trials: int | None = None,
+        seed: int | None = None,
+    ) -> dict[str, Any]:
+        """The cost comparison of every model, with each model's verdict; equal inputs (:meth:`cost_key`)
+        are computed once and then answered from memory (a fresh copy each time)."""
+        key = self.cost_key(situation, horizon_months, trials, seed)
+        body = self.cached_cost(key)
+        if body is not None:
+            out: dict[str, Any] = json.loads(body)
+            return out
+        out = self._compute_cost(situation, horizon_months=horizon_months, trials=trials, seed=seed)
+        self.keep_cost(key, out)
+        return out
+
+    def _compute_cost(
         self,
         situation: Situation,
         *,

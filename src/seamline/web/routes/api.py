@@ -104,20 +104,25 @@ async def cost(
     horizon_months: Annotated[int | None, Query(ge=1, le=240)] = None,
     trials: Annotated[int | None, Query(ge=100, le=200_000)] = None,
     seed: int | None = None,
-) -> dict[str, Any]:
+) -> Response:
     service = _service(request)
     parsed = service.parse(situation)  # refuse bad answers before any work
     settings = service.settings
-    if (trials or settings.cost_trials) > settings.pool_cost_trials:  # a large run: a worker process
-        from seamline.web import tasks
+    key = service.cost_key(parsed, horizon_months, trials, seed)
+    body = service.cached_cost(key)  # the same inputs (seed and trials included) are computed once
+    if body is None and (trials or settings.cost_trials) > settings.pool_cost_trials:
+        from seamline.web import tasks  # a large run: a worker process
 
         data = parsed.model_dump(mode="json", exclude_none=True)
-        return await request.app.state.jobs.run(
+        out = await request.app.state.jobs.run(
             tasks.cost, settings, data, horizon_months, trials, seed, what="cost"
         )
-    return await run_in_threadpool(
-        service.cost, parsed, horizon_months=horizon_months, trials=trials, seed=seed
-    )
+        body = service.keep_cost(key, out)
+    elif body is None:
+        body = await run_in_threadpool(
+            service.cost_bytes, parsed, horizon_months=horizon_months, trials=trials, seed=seed
+        )
+    return Response(body, media_type="application/json")
 
 
 @router.post("/seams", summary="Organisational seams per model", openapi_extra=SITUATION_OPENAPI)
