@@ -362,6 +362,15 @@ def _json_float(text: str) -> float | _Refused:
     return value if math.isfinite(value) else _Refused(text)
 
 
+def _json_whole_float(text: str) -> int | float | _Refused:
+    """As :func:`_json_float`, but a number with no fraction (``25.0``, ``2.5e1``) is the whole number it
+    is, as JSON Schema reads it (``{"type": "integer"}`` holds 25.0)."""
+    value = _json_float(text)
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    return value
+
+
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
@@ -377,8 +386,11 @@ class _DuplicateKey(ValueError):
         self.key = key
 
 
-def parse_json(text: str | bytes, where: str) -> Any:
+def parse_json(text: str | bytes, where: str, *, whole_floats: bool = False) -> Any:
     """Parse JSON with the same bounds as YAML (depth, duplicate keys, finite numbers within ±10^15).
+
+    ``whole_floats``: a number written with a zero fraction (``25.0``) is read as a whole number, as JSON
+    Schema reads it (the web API, whose schema says ``integer``); files keep the strict reading.
 
     Python's decoder guards its own recursion (RecursionError, refused here); :func:`check_data` then bounds
     the depth to :data:`MAX_DEPTH` and names the path. NaN, Infinity and numbers with too many digits are
@@ -396,7 +408,7 @@ def parse_json(text: str | bytes, where: str) -> Any:
             text,
             parse_constant=_Refused,
             parse_int=_json_int,
-            parse_float=_json_float,
+            parse_float=_json_whole_float if whole_floats else _json_float,
             object_pairs_hook=_json_pairs,
         )
     except _DuplicateKey as exc:

@@ -32,16 +32,19 @@ def test_advise_errors_are_json_and_name_the_field(
     client: Any, situation: dict[str, Any], change: dict[str, Any], field: str
 ) -> None:
     r = client.post("/api/v1/advise", json={**situation, **change})
-    assert r.status_code == 400
+    assert r.status_code == 422
     body = r.json()
-    assert body["error"] == "SituationError"
+    assert body["error"]["code"] == "invalid_situation" and body["error"]["field"] == field
+    assert body["message"] == body["error"]["message"]
     assert field in [p["where"] for p in body["problems"]]
 
 
 def test_non_json_body_is_a_json_error(client: Any) -> None:
     r = client.post("/api/v1/advise", content=b"stage: seed", headers={"content-type": "text/yaml"})
-    assert r.status_code in (400, 422)
+    assert r.status_code == 415 and r.json()["error"]["code"] == "unsupported_media_type"
     assert "problems" in r.json() and "Traceback" not in r.text
+    r = client.post("/api/v1/advise", content=b"stage: seed", headers={"content-type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "malformed_json"
 
 
 def test_cost_and_seams(client: Any, situation: dict[str, Any]) -> None:
@@ -54,6 +57,7 @@ def test_cost_and_seams(client: Any, situation: dict[str, Any]) -> None:
         assert len(body["cumulative"][next(iter(body["models"]))]) == 12
     r = client.post("/api/v1/cost?trials=5", json=situation)
     assert r.status_code == 422 and r.json()["problems"][0]["where"].endswith("trials")
+    assert r.json()["error"]["field"] == "trials"
     r = client.post("/api/v1/seams", json=situation)
     assert r.status_code == 200
     assert set(r.json()["models"]) == set(body["models"])
@@ -79,7 +83,8 @@ def test_decisions_crud(client: Any, situation: dict[str, Any]) -> None:
     assert r.status_code == 201 and r.json()["id"] != did
     assert client.delete(f"/api/v1/decisions/{did}").status_code == 204
     r = client.get(f"/api/v1/decisions/{did}")
-    assert r.status_code == 404 and r.json()["error"] == "NotFoundError"
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    assert r.json()["error"]["field"] == "decision_id"
 
 
 def test_decision_writes_need_json(client: Any, situation: dict[str, Any]) -> None:
@@ -90,14 +95,15 @@ def test_decision_writes_need_json(client: Any, situation: dict[str, Any]) -> No
 
 def test_decision_errors_name_the_field(client: Any, situation: dict[str, Any]) -> None:
     r = client.post("/api/v1/decisions", json={"situation": {**situation, "stage": 3}})
-    assert r.status_code == 400 and r.json()["problems"][0]["where"] == "stage"
+    assert r.status_code == 422 and r.json()["problems"][0]["where"] == "situation.stage"
+    assert r.json()["error"]["field"] == "situation.stage"
     r = client.post("/api/v1/decisions", json={"name": "x"})
-    assert r.status_code == 400 and r.json()["problems"][0]["where"] == "situation"
+    assert r.status_code == 422 and r.json()["problems"][0]["where"] == "situation"
     did = client.post("/api/v1/decisions", json={"situation": situation}).json()["id"]
     r = client.patch(f"/api/v1/decisions/{did}", json={"colour": "red"})
-    assert r.status_code == 400 and r.json()["problems"][0]["where"] == "colour"
+    assert r.status_code == 422 and r.json()["problems"][0]["where"] == "colour"
     r = client.patch(f"/api/v1/decisions/{did}", json={"name": ""})
-    assert r.status_code == 400 and client.get(f"/api/v1/decisions/{did}").json()["name"] == situation["name"]
+    assert r.status_code == 422 and client.get(f"/api/v1/decisions/{did}").json()["name"] == situation["name"]
 
 
 CONTRACT = (

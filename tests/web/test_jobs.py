@@ -155,7 +155,7 @@ def test_an_upload_over_the_time_limit_is_a_422_json_error(
     with TestClient(app) as client:
         r = client.post("/api/v1/check", files={"file": ("big.txt", b"The supplier.", "text/plain")})
         assert r.status_code == 422, r.text
-        assert r.json()["error"] == "JobTimeout"
+        assert r.json()["error"]["code"] == "job_time_limit"
         assert r.json()["message"].startswith("file: big.txt: took longer than the 1 s a job may run")
         monkeypatch.undo()
         r = client.post("/api/v1/check", json={"text": "The supplier provides two engineers."})

@@ -201,7 +201,11 @@ def test_internal_errors_show_no_trace(client: Any, monkeypatch: pytest.MonkeyPa
         r = c.get("/api/v1/decisions")
     assert r.status_code == 500
     assert "secret internals" not in r.text and "Traceback" not in r.text
-    assert r.json()["error"] == "SeamlineError"
+    assert r.json()["error"] == {
+        "code": "internal_error",
+        "message": "internal error (RuntimeError); the details are in the server log",
+        "field": None,
+    }
 
 
 def test_pages_send_safety_headers(client: Any) -> None:

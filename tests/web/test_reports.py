@@ -32,7 +32,7 @@ def test_report_links_on_the_results_page(client: Any, saved: int) -> None:
 
 def test_report_errors(client: Any, saved: int) -> None:
     r = client.get(f"/api/v1/decisions/{saved}/report?format=odt")
-    assert r.status_code == 400 and r.json()["problems"][0]["where"] == "format"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "format"
     assert client.get("/api/v1/decisions/999/report?format=md").status_code == 404
 
 

@@ -33,13 +33,13 @@ def test_utf16_text_upload_is_read(client: Any) -> None:
 
 def test_a_docx_with_a_lying_header_is_refused_not_inflated(client: Any) -> None:
     r = _check(client, "liar.docx", hostile.docx_lying_header())
-    assert r.status_code == 400, r.text
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unreadable_document", r.text
     assert "liar.docx: corrupt DOCX" in r.json()["message"]
 
 
 def test_an_aes_pdf_upload_is_called_encrypted(client: Any) -> None:
     r = _check(client, "locked.pdf", hostile.pdf_aes256())
-    assert r.status_code == 400, r.text
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unreadable_document", r.text
     assert "locked.pdf: the PDF is encrypted (AES-256)" in r.json()["message"]
 
 
@@ -65,5 +65,5 @@ def test_the_text_limit_applies_to_uploads(database: tuple[str, str | None], tmp
     with TestClient(app) as client:
         r = _check(client, "spans.html", b"<html><body>" + b"<span>word " * 200_000 + b"</body></html>")
     app.state.store.engine.dispose()
-    assert r.status_code == 400, r.text
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unreadable_document", r.text
     assert "spans.html: the document's text is over the 100000-character limit" in r.json()["message"]

@@ -212,11 +212,15 @@ def check_text(
     title: str | None = None,
     knowledge: Path | str | None = None,
     model: ClauseModel | None = None,
+    claimed_field: str = "--claimed",
 ) -> ContractReport:
-    """Check a document's normalised text. ``claimed`` (a model id) overrides what the document claims."""
+    """Check a document's normalised text. ``claimed`` (a model id) overrides what the document claims;
+    an unknown one is named ``claimed_field`` (the CLI's option; the API passes its own field's name)."""
     kb = load_knowledge(knowledge)
     if claimed is not None and claimed not in kb.models:
-        raise SeamlineError(f"--claimed: unknown model {claimed!r}; expected one of: {', '.join(kb.models)}")
+        raise SeamlineError(
+            f"{claimed_field}: unknown model {claimed!r}; expected one of: {', '.join(kb.models)}"
+        )
     checklist = load_checklist(knowledge)
     signals = load_signals(knowledge)
     clf = model or load_model()

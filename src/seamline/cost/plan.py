@@ -169,9 +169,11 @@ def build_plan(
     rates: CostOverrides | None = None,
     where: str = "situation",
     rates_where: str = "rates file",
+    horizon_field: str = "--months",
 ) -> CostPlan:
     """The cost plan of a situation: defaults from the knowledge base, overridden by ``situation.costs``
-    and then by ``rates`` (a separate rates file). Errors name ``costs.<field>``."""
+    and then by ``rates`` (a separate rates file). Errors name ``costs.<field>``; a bad ``horizon_months``
+    is named ``horizon_field`` (the CLI's option; the API passes its own field's name)."""
     kb = load_knowledge(knowledge)
     ck = load_cost_knowledge(knowledge)
     seams_kb = load_seams(knowledge)
@@ -180,7 +182,7 @@ def build_plan(
     for layer, _ in layers:
         merged = merged.merged(layer)
     horizon = (
-        _horizon(horizon_months, "--months")
+        _horizon(horizon_months, horizon_field)
         if horizon_months is not None
         else (
             _horizon(merged.horizon_months, f"{where}: costs.horizon_months")

@@ -154,18 +154,21 @@ def compare_costs(
     chunk: int = CHUNK,
     progress: Progress | None = None,
     sensitivity: bool = True,
+    fields: tuple[str, str] = ("--trials", "--seed"),
 ) -> CostComparison:
-    """Simulate ``trials`` draws of every input and cost every model over ``plan.horizon_months``."""
+    """Simulate ``trials`` draws of every input and cost every model over ``plan.horizon_months``.
+
+    ``fields``: how an error names ``trials`` and ``seed`` (the CLI's options; the API passes its own)."""
     import numpy as np
 
     from seamline.errors import SeamlineError
 
     if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
-        raise SeamlineError(f"--trials: got {trials!r}; expected a whole number from 1 to {MAX_TRIALS:,}")
+        raise SeamlineError(f"{fields[0]}: got {trials!r}; expected a whole number from 1 to {MAX_TRIALS:,}")
     if seed is None:
         seed = secrets.randbits(32)
     if seed < 0:
-        raise SeamlineError(f"--seed: got {seed}; expected a whole number of 0 or more")
+        raise SeamlineError(f"{fields[1]}: got {seed}; expected a whole number of 0 or more")
     kernel = Kernel(plan)
     stats = run_trials(kernel, Sampler(kernel.items), trials, seed, chunk, progress)
     totals, cash, comp_sums, productive, weeks, cheapest = stats

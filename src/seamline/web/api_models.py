@@ -12,6 +12,7 @@ Response bodies are described, not re-validated on the way out (the library buil
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -25,7 +26,7 @@ MODEL_ID_REF = {"$ref": "#/components/schemas/ModelId"}
 REF = "x-component"  # a schema standing for a component of the spec (replaced by a $ref to it)
 # A name: some text besides spaces (spaces are folded when it is saved), at most NAME_MAX characters.
 Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX, pattern=r"\S")]
-SituationData = Annotated[dict[str, Any], WithJsonSchema({REF: "Situation"})]
+SituationData = Annotated[dict[str, Any], WithJsonSchema({REF: "DecisionSituation"})]
 ModelId = Annotated[str, WithJsonSchema({REF: "ModelId"})]
 FILENAME_MAX = 200
 
@@ -93,6 +94,7 @@ CONTRACT_BODY: dict[str, Any] = {
                         "claimed": MODEL_ID_REF,
                     },
                     "required": ["file"],
+                    "additionalProperties": False,
                 },
                 "encoding": {"file": {"contentType": UPLOAD_TYPES}},
             },
@@ -181,6 +183,29 @@ class SeamsResult(_Out):
     roles: list[Role]
 
 
+class Finding(_Out):
+    item: str
+    name: str
+    status: str
+    severity: str
+    evidence: list[dict[str, Any]]
+
+
+class ContractReport(_Out):
+    """A contract checked: the model it claims, the one detected (with evidence), the checklist findings
+    (``seamline check --json``'s shape)."""
+
+    path: str | None
+    title: str
+    claimed: str | None
+    claimed_from: Literal["user", "title", "text"] | None
+    detected: dict[str, Any]
+    mislabel: dict[str, Any] | None
+    findings: list[Finding]
+    missing_for_detected_model: list[str]
+    knowledge_version: str
+
+
 class DecisionSummary(_Out):
     """A saved decision as lists show it."""
 
@@ -235,6 +260,13 @@ def components(model_ids: Sequence[str], criteria: Sequence[str]) -> dict[str, A
     }
     situation = schemas["Situation"]
     situation["properties"]["weights"] = {"anyOf": [weights, {"type": "null"}], "default": None}
+    # in a decision body the situation's name may be left out when the body has one (else: 422, naming it)
+    schemas["DecisionSituation"] = {
+        **copy.deepcopy(situation),
+        "title": "DecisionSituation",
+        "description": "A situation, as in a situation file; its name may be left out when the body gives one",
+        "required": [f for f in situation["required"] if f != "name"],
+    }
     schemas["ModelId"] = {"type": "string", "enum": list(model_ids), "description": "An engagement model id"}
     return schemas
 

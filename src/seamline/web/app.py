@@ -26,18 +26,20 @@ from seamline.store import DecisionStore, NotFoundError, open_store
 from seamline.web.jobs import JobPool
 from seamline.web.security import CsrfError
 from seamline.web.service import Service
-from seamline.web.templating import error_response, make_templates
+from seamline.web.templating import error_response, is_api, make_templates
 
 HERE = Path(__file__).parent
 log = logging.getLogger("seamline.web")
 
 
-def status_of(exc: SeamlineError) -> int:
+def status_of(exc: SeamlineError, api: bool = False) -> int:
+    """The error's HTTP status: its class's ``status``; else, under ``/api/``, 422 (a well-formed request
+    with a value that cannot be used: the same status for that fault on every route), or 400 on a page."""
     if isinstance(exc, NotFoundError):
         return 404
     if isinstance(exc, CsrfError):
         return 403
-    return int(getattr(exc, "status", 400))
+    return int(getattr(exc, "status", 422 if api else 400))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -72,7 +74,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(history.api_router)
     app.include_router(history.pages_router)
     _error_handlers(app)
+    _spec(app, service)
     return app
+
+
+def _spec(app: FastAPI, service: Service) -> None:
+    """The OpenAPI spec with the situation's own schema and the knowledge base's ids (models, criteria)."""
+    from seamline.web import api_models, openapi
+
+    kb = service.kb
+    openapi.install(app, lambda: api_models.components(list(kb.models), list(kb.criterion_ids)))
 
 
 def app_from_env() -> FastAPI:
@@ -129,27 +140,70 @@ class SecurityHeaders:
 def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SeamlineError)
     async def seamline_error(request: Request, exc: SeamlineError) -> Response:
-        return error_response(request, exc, status_of(exc))
+        if is_api(request) and isinstance(exc, NotFoundError) and len(request.path_params) == 1:
+            exc.field = next(iter(request.path_params))  # type: ignore[attr-defined]  # the id at fault
+        return error_response(request, exc, status_of(exc, is_api(request)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            Problem(".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body", str(e.get("msg")))
-            for e in exc.errors()
-        ]
-        err = SeamlineError(f"request: {len(problems)} problem(s) in the request", problems)
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):  # FastAPI's own parse: 400 as everywhere
+            err = SeamlineError("body: not JSON", [Problem("body", "expected a JSON object")])
+            return error_response(request, err, 400)
+        problems = [_validation_problem(e) for e in errors]
+        first = problems[0] if problems else Problem("request", "not valid")
+        noun = "problem" if len(problems) == 1 else "problems"
+        text = str(first) if len(problems) == 1 else f"request: {len(problems)} {noun}"
+        err = SeamlineError(text, problems)
         return error_response(request, err, 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        text = str(exc.detail) if exc.status_code != 404 else f"{request.url.path}: no such page"
-        return error_response(request, SeamlineError(text), exc.status_code)
+        api = is_api(request)
+        if exc.status_code == 404:
+            text = f"{request.url.path}: no such {'API path' if api else 'page'}"
+        elif exc.status_code == 405:
+            allowed = allowed_methods(request)
+            text = f"{request.method} {request.url.path}: method not allowed; allowed: {allowed or 'none'}"
+            return error_response(
+                request, SeamlineError(text), 405, {**(exc.headers or {}), "Allow": allowed}
+            )
+        else:
+            text = str(exc.detail)
+        return error_response(request, SeamlineError(text), exc.status_code, exc.headers)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s", request.url.path)
         err = SeamlineError(f"internal error ({type(exc).__name__}); the details are in the server log")
         return error_response(request, err, 500)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (Starlette's 405 names only the first such route's)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+def _validation_problem(err: Any) -> Problem:
+    """One of FastAPI's validation errors as a problem named by its field (``query.trials``)."""
+    loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+    where = ".".join(loc) or "body"
+    kind, ctx, value = err.get("type", ""), err.get("ctx") or {}, err.get("input")
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = "at least" if kind == "greater_than_equal" else "at most"
+        return Problem(where, f"got {value}; expected {bound} {ctx.get('ge', ctx.get('le'))}")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return Problem(where, f"got {value!r}; expected a whole number")
+    if kind == "missing":
+        return Problem(where, "required field is missing")
+    return Problem(where, str(err.get("msg", "not valid")))
 
 
 def load_examples(store: DecisionStore, service: Service, settings: Settings) -> int:

@@ -129,7 +129,7 @@ def field_of(exc: SeamlineError) -> str | None:
         for prefix in ("query.", "path.", "header."):
             if where.startswith(prefix):
                 return where[len(prefix) :]
-        return where
+        return where.rsplit(": ", 1)[-1]  # "situation: costs.rates" -> "costs.rates"
     return None
 
 
@@ -142,9 +142,13 @@ def error_body(exc: SeamlineError, status: int) -> dict[str, Any]:
     }
 
 
-def responses(*statuses: int, ok: Any = None) -> dict[int | str, dict[str, Any]]:
+def responses(
+    *statuses: int, ok: Any = None, gives: Mapping[str, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` of a route: each error status with :class:`ErrorBody` (500 always), and the
-    success body ``ok`` (see the module docstring)."""
+    success body ``ok`` (see the module docstring). ``gives`` (``{"decision_id": "/id"}``): the success
+    body carries that path parameter at that JSON pointer; :func:`install` links the response to every
+    operation taking it (OpenAPI links: how a client, or schemathesis, goes on from a created resource)."""
     out: dict[int | str, dict[str, Any]] = {}
     if ok is not None:
         status, body = ok if isinstance(ok, tuple) else (200, ok)
@@ -152,11 +156,13 @@ def responses(*statuses: int, ok: Any = None) -> dict[int | str, dict[str, Any]]
             out[status] = {"description": "Done (no body)"}
         elif isinstance(body, Mapping):
             out[status] = {
-                "description": "The document",
+                "description": "; ".join(f"{media}: {what}" for media, what in body.items()),
                 "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in body},
             }
         else:
             out[status] = {"model": body, "description": (body.__doc__ or "").strip().split("\n")[0]}
+        if gives:
+            out[status][GIVES] = dict(gives)
     for status in sorted({*statuses, 500}):
         out[status] = {"model": ErrorBody, "description": DESCRIPTIONS.get(status, "An error")}
     return out
@@ -252,6 +258,7 @@ def install(app: FastAPI, extra: Callable[[], dict[str, Any]]) -> None:
                 if path.startswith("/api/"):
                     for operation in operations.values():
                         _error_responses(operation.setdefault("responses", {}))
+            _links(spec)
             schemas.pop("HTTPValidationError", None)
             schemas.pop("ValidationError", None)
             app.openapi_schema = spec
@@ -261,6 +268,7 @@ def install(app: FastAPI, extra: Callable[[], dict[str, Any]]) -> None:
 
 
 _REF = "#/components/schemas/{model}"
+GIVES = "x-gives"  # a success response's {path parameter: JSON pointer}, made into links by install
 _ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 
 
@@ -271,3 +279,25 @@ def _error_responses(declared: dict[str, Any]) -> None:
             response["content"] = _ERROR_CONTENT
             if response.get("description") in (None, "", "Validation Error"):
                 response["description"] = DESCRIPTIONS.get(int(status), "An error")
+
+
+def _links(spec: dict[str, Any]) -> None:
+    """Each response marked with :data:`GIVES` linked to every operation on what it gives: the paths under
+    its collection that take that parameter (``POST /decisions`` -> ``/decisions/{decision_id}/...``; the
+    trash's ``/trash/{decision_id}`` takes the id of a deleted decision, not of a created one)."""
+    paths = spec.get("paths", {})
+    for source, operations in paths.items():
+        collection = source.split("/{", 1)[0]
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                gives = response.pop(GIVES, None)
+                for param, pointer in (gives or {}).items():
+                    links = response.setdefault("links", {})
+                    for path, targets in paths.items():
+                        if not path.startswith(f"{collection}/{{{param}}}"):
+                            continue
+                        for target in targets.values():
+                            links[target["operationId"]] = {
+                                "operationId": target["operationId"],
+                                "parameters": {param: f"$response.body#{pointer}"},
+                            }

@@ -269,11 +269,14 @@ class Service:
     ) -> dict[str, Any]:
         from seamline.cost import build_plan, compare_costs
 
-        plan = build_plan(situation, horizon_months=horizon_months, knowledge=self.knowledge)
+        plan = build_plan(
+            situation, horizon_months=horizon_months, knowledge=self.knowledge, horizon_field="horizon_months"
+        )
         result = compare_costs(
             plan,
             trials=trials if trials is not None else self.settings.cost_trials,
             seed=seed if seed is not None else self.settings.cost_seed,
+            fields=("trials", "seed"),
         )
         out = result.to_json()
         out["cumulative"] = {mid: list(series) for mid, series in result.cumulative.items()}

@@ -56,7 +56,12 @@ def check_document(
     finally:
         os.unlink(tmp)
     report = check_text(
-        doc.text, claimed=claimed or None, path=filename, title=doc.title, knowledge=settings.knowledge
+        doc.text,
+        claimed=claimed or None,
+        path=filename,
+        title=doc.title,
+        knowledge=settings.knowledge,
+        claimed_field="claimed",
     )
     out: dict[str, Any] = {"report": report.to_json(), "view": None}
     if view:

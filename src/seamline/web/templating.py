@@ -1,11 +1,13 @@
 """Templates and error pages: the bottom of the web shell (routes and the app depend on it, never back).
 
 ``make_templates`` builds the Jinja environment once per app; ``render`` draws a page with the session's
-CSRF token; ``error_response`` turns a :class:`SeamlineError` into a JSON body under ``/api/`` or a page.
+CSRF token; ``error_response`` turns a :class:`SeamlineError` into the API's error body under ``/api/``
+or a page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from seamline import __version__
 from seamline.errors import SeamlineError
+from seamline.web.openapi import error_body
 from seamline.web.security import csrf_token, set_csrf_cookie
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -41,10 +44,20 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
     return response
 
 
-def error_response(request: Request, exc: SeamlineError, status: int) -> Response:
-    """A JSON error body under ``/api/``; an htmx fragment or an error page elsewhere."""
-    if request.url.path.startswith("/api/"):
-        return JSONResponse(exc.to_dict(), status_code=status)
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_response(
+    request: Request, exc: SeamlineError, status: int, headers: Mapping[str, str] | None = None
+) -> Response:
+    """The API's one error body (:func:`seamline.web.openapi.error_body`) under ``/api/``; an htmx
+    fragment or an error page elsewhere. ``headers`` go with it (``Allow`` on a 405)."""
+    if is_api(request):
+        return JSONResponse(error_body(exc, status), status_code=status, headers=headers)
     if request.headers.get("hx-request") == "true":
-        return render(request, "_error.html", {"error": exc}, status_code=200 if status < 500 else status)
-    return render(request, "error.html", {"error": exc, "status": status}, status_code=status)
+        response = render(request, "_error.html", {"error": exc}, status_code=200 if status < 500 else status)
+    else:
+        response = render(request, "error.html", {"error": exc, "status": status}, status_code=status)
+    response.headers.update(headers or {})
+    return response

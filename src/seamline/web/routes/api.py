@@ -1,22 +1,40 @@
 """The JSON API under ``/api/v1``: advise, cost, seams, check, and saved decisions (CRUD).
 
-Errors are JSON ``{error, message, problems[{where, message}]}`` with a 4xx status naming the field.
-Writes accept only ``application/json`` bodies (a cross-site form cannot send one without CORS).
+Errors have one shape on every route (:mod:`seamline.web.openapi`): ``{error: {code, message, field},
+message, problems[{where, message}]}``, and the same fault the same status everywhere (malformed JSON 400,
+a body of another type 415, too large 413, a value that cannot be used 422, an unknown id 404). Every body
+and every status a route can answer is declared in the OpenAPI spec (bodies: :mod:`seamline.web.api_models`).
+JSON bodies are read only with ``Content-Type: application/json`` (a cross-site form cannot send one).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.formparsers import MultiPartException
 
-from seamline.errors import Problem, SeamlineError
+from seamline.errors import InputFileError, Problem, SeamlineError
 from seamline.store import DecisionStore
-from seamline.store.repository import LIST_LIMIT, LIST_LIMIT_MAX, LIST_OFFSET_MAX, QUERY_MAX
+from seamline.store.repository import LIST_LIMIT, LIST_LIMIT_MAX, LIST_OFFSET_MAX, QUERY_MAX, check_name
+from seamline.web.api_models import (
+    CONTRACT_BODY,
+    Advice,
+    ContractReport,
+    ContractText,
+    CostResult,
+    Decision,
+    DecisionCopy,
+    DecisionCreate,
+    DecisionPage,
+    DecisionUpdate,
+    SeamsResult,
+)
+from seamline.web.openapi import BY_ID, JSON_BODY, BodyError, json_body, responses, validate_body
 from seamline.web.service import Service
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -40,6 +58,7 @@ EXAMPLE = {
     },
 }
 MAX_JSON_BYTES = 1_000_000  # a situation is a few hundred bytes; a decision body no more than a few KB
+SEED_MAX = 2**32 - 1  # the seeds the cost model draws itself are 32-bit (seamline.cost.simulate)
 
 
 async def _situation_body(request: Request) -> dict[str, Any]:
@@ -47,13 +66,14 @@ async def _situation_body(request: Request) -> dict[str, Any]:
 
 
 # Parsed by _json_body (bounded size and depth, no NaN/Infinity, no numbers beyond ±10^15), not FastAPI's
-# json.loads; the schema below documents it.
+# json.loads; the schema below documents it: the situation file's own schema.
 SituationBody = Annotated[dict[str, Any], Depends(_situation_body)]
-SITUATION_OPENAPI: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"type": "object"}, "example": EXAMPLE}},
-    }
+SITUATION_OPENAPI: dict[str, Any] = json_body("Situation", example=EXAMPLE)
+REPORT_MEDIA = {  # what the report route answers, by ?format= (html, md, docx, pdf)
+    "text/html": "format=html, a web page",
+    "text/markdown": "format=md",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "format=docx",
+    "application/pdf": "format=pdf",
 }
 MEDIA = {
     "html": "text/html; charset=utf-8",
@@ -64,9 +84,30 @@ MEDIA = {
 
 
 class UnsupportedMedia(SeamlineError):
-    """A write was sent with another body type than JSON."""
+    """A body was sent with another type than the route reads (JSON; or multipart where a file is sent)."""
 
     status = 415
+    code = "unsupported_media_type"
+
+
+class MalformedJson(SeamlineError):
+    """A body sent as JSON that is not JSON (a syntax error, not UTF-8, a key twice, nothing at all)."""
+
+    status = 400
+    code = "malformed_json"
+
+
+class MalformedMultipart(MalformedJson):
+    """A body sent as multipart/form-data that cannot be read as one."""
+
+    code = "malformed_body"
+
+
+class ReportUnavailable(SeamlineError):
+    """Decision documents need libraries this installation lacks."""
+
+    status = 501
+    code = "not_available"
 
 
 def _service(request: Request) -> Service:
@@ -77,8 +118,12 @@ def _store(request: Request) -> DecisionStore:
     return request.app.state.store
 
 
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 def _require_json(request: Request) -> None:
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    kind = _content_type(request)
     if kind != "application/json":
         raise UnsupportedMedia(
             f"request: Content-Type is {kind or '(none)'!r}; expected application/json",
@@ -86,7 +131,13 @@ def _require_json(request: Request) -> None:
         )
 
 
-@router.post("/advise", summary="Rank the engagement models for a situation", openapi_extra=SITUATION_OPENAPI)
+@router.post(
+    "/advise",
+    summary="Rank the engagement models for a situation",
+    openapi_extra=SITUATION_OPENAPI,
+    response_model=None,
+    responses=responses(*JSON_BODY, ok=Advice),
+)
 async def advise(request: Request, situation: SituationBody) -> Response:
     service = _service(request)
     key, body = service.cached_advice(situation)
@@ -96,14 +147,22 @@ async def advise(request: Request, situation: SituationBody) -> Response:
 
 
 @router.post(
-    "/cost", summary="Total cost of every model over a horizon, with P10-P90", openapi_extra=SITUATION_OPENAPI
+    "/cost",
+    summary="Total cost of every model over a horizon, with P10-P90",
+    openapi_extra=SITUATION_OPENAPI,
+    response_model=None,
+    responses=responses(*JSON_BODY, ok=CostResult),
 )
 async def cost(
     request: Request,
     situation: SituationBody,
-    horizon_months: Annotated[int | None, Query(ge=1, le=240)] = None,
-    trials: Annotated[int | None, Query(ge=100, le=200_000)] = None,
-    seed: int | None = None,
+    horizon_months: Annotated[
+        int | None, Query(ge=1, le=240, description="months costed (default: the work's duration)")
+    ] = None,
+    trials: Annotated[int | None, Query(ge=100, le=200_000, description="Monte Carlo trials")] = None,
+    seed: Annotated[
+        int | None, Query(ge=0, le=SEED_MAX, description="the random seed (repeatable runs)")
+    ] = None,
 ) -> Response:
     service = _service(request)
     parsed = service.parse(situation)  # refuse bad answers before any work
@@ -125,36 +184,27 @@ async def cost(
     return Response(body, media_type="application/json")
 
 
-@router.post("/seams", summary="Organisational seams per model", openapi_extra=SITUATION_OPENAPI)
+@router.post(
+    "/seams",
+    summary="Organisational seams per model",
+    openapi_extra=SITUATION_OPENAPI,
+    response_model=None,
+    responses=responses(*JSON_BODY, ok=SeamsResult),
+)
 def seams(request: Request, situation: SituationBody) -> dict[str, Any]:
     service = _service(request)
     return service.seams(service.parse(situation))
 
 
+CONTRACT_ERRORS = (*JSON_BODY, 501)  # 415 also for an upload whose content is not what its name says
+
+
 @router.post(
     "/check",
     summary="Check a contract: multipart `file` (+ `claimed`), or JSON {text, claimed}",
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {
-                            "file": {"type": "string", "format": "binary"},
-                            "claimed": {"type": "string"},
-                        },
-                    }
-                },
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"text": {"type": "string"}, "claimed": {"type": "string"}},
-                    }
-                },
-            }
-        }
-    },
+    openapi_extra=CONTRACT_BODY,
+    response_model=None,
+    responses=responses(*CONTRACT_ERRORS, ok=ContractReport),
 )
 async def check(request: Request) -> dict[str, Any]:
     return await _check_request(request)
@@ -163,6 +213,9 @@ async def check(request: Request) -> dict[str, Any]:
 @router.post(
     "/decisions/{decision_id}/contract",
     summary="Check a contract and keep the check with a decision (body as for /check)",
+    openapi_extra=CONTRACT_BODY,
+    response_model=None,
+    responses=responses(*CONTRACT_ERRORS, *BY_ID, ok=Decision),
 )
 async def attach_contract(request: Request, decision_id: int) -> dict[str, Any]:
     store = _store(request)
@@ -171,30 +224,57 @@ async def attach_contract(request: Request, decision_id: int) -> dict[str, Any]:
     return store.attach_contract(decision_id, report).to_json()
 
 
-@router.delete("/decisions/{decision_id}/contract", summary="Forget the contract check kept with a decision")
+@router.delete(
+    "/decisions/{decision_id}/contract",
+    summary="Forget the contract check kept with a decision",
+    response_model=None,
+    responses=responses(*BY_ID, ok=Decision),
+)
 def detach_contract(request: Request, decision_id: int) -> dict[str, Any]:
     return _store(request).attach_contract(decision_id, None).to_json()
+
+
+def _claimed(request: Request, value: Any) -> str | None:
+    """The model a contract is sold as: an engagement model id, or None when not given."""
+    if value is None:
+        return None
+    models = _service(request).kb.models
+    if not isinstance(value, str) or value not in models:
+        from seamline.yamlio import brief
+
+        raise BodyError(
+            f"claimed: got {brief(value)}; expected an engagement model id",
+            [Problem("claimed", f"expected one of: {', '.join(models)}")],
+        )
+    return value
 
 
 async def _check_request(request: Request) -> dict[str, Any]:
     from seamline.web.routes.contracts import check_in_worker, read_upload, refuse_oversized, upload_limit
 
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    kind = _content_type(request)
     limit = upload_limit(request)
-    refuse_oversized(request)
     if kind == "multipart/form-data":
-        form = await request.form(max_part_size=limit + 1024)
-        claimed = form.get("claimed")
+        refuse_oversized(request)
+        try:
+            form = await request.form(max_part_size=limit + 1024)
+        except MultiPartException as exc:  # a body that is not the multipart it says it is
+            raise MalformedMultipart(
+                f"body: not a readable multipart form ({exc.message})",
+                [Problem("body", "expected multipart/form-data with a file field")],
+            ) from None
+        unknown = sorted(k for k in form if k not in ("file", "claimed"))
+        if unknown:
+            raise BodyError(
+                f"{unknown[0]}: unknown field; allowed: file, claimed",
+                [Problem(k, "unknown field; allowed: file, claimed") for k in unknown],
+            )
+        claimed = _claimed(request, form.get("claimed"))
         filename, data = await read_upload(request, form.get("file"))
     elif kind == "application/json":
-        body = await _json_body(request, limit + 65536)
-        text, claimed = body.get("text"), body.get("claimed")
-        if not isinstance(text, str) or not text.strip():
-            raise SeamlineError(
-                "text: expected the document's text as a non-empty string",
-                [Problem("text", "expected a non-empty string")],
-            )
-        filename, data = str(body.get("filename") or "document.txt"), text.encode("utf-8")
+        body = validate_body(ContractText, await _json_body(request, limit + 65536))
+        claimed = _claimed(request, body.claimed)
+        filename, data = body.filename or "document.txt", body.text.encode("utf-8")
         from seamline.web.security import sniff
 
         sniff(
@@ -203,22 +283,23 @@ async def _check_request(request: Request) -> dict[str, Any]:
             limit,
         )
     else:
-        raise SeamlineError(
+        raise UnsupportedMedia(
             f"request: Content-Type is {kind or '(none)'!r}; expected multipart/form-data "
             "or application/json",
-            [Problem("Content-Type", "expected multipart or JSON")],
+            [Problem("Content-Type", "expected multipart/form-data or application/json")],
         )
-    checked = await check_in_worker(
-        request, filename, data, claimed if isinstance(claimed, str) and claimed else None
-    )
+    checked = await check_in_worker(request, filename, data, claimed)
     return checked["report"]
 
 
 async def _json_body(request: Request, limit: int = MAX_JSON_BYTES) -> dict[str, Any]:
-    """The request's JSON object: at most ``limit`` bytes read, parsed by :func:`seamline.yamlio.parse_json`
-    (nesting, duplicate keys, NaN/Infinity, numbers beyond ±10^15 refused) before anything runs."""
+    """The request's JSON object: sent as ``application/json`` (else 415), at most ``limit`` bytes read
+    (else 413), parsed by :func:`seamline.yamlio.parse_json` (not JSON: 400; nesting, NaN/Infinity, numbers
+    beyond ±10^15: 422) before anything runs; a body that is no JSON object is a 422."""
     from seamline.web.security import UploadTooLarge
-    from seamline.yamlio import parse_json
+    from seamline.yamlio import StructureError, parse_json
+
+    _require_json(request)
 
     declared = request.headers.get("content-length", "")
     too_large = UploadTooLarge(
@@ -236,14 +317,31 @@ async def _json_body(request: Request, limit: int = MAX_JSON_BYTES) -> dict[str,
         chunks.append(chunk)
     raw = b"".join(chunks)
     request._body = raw  # later reads of request.body() see the same bytes
-    body = parse_json(raw or b"null", "body")
+    if not raw.strip():
+        raise MalformedJson(
+            "body: empty; expected a JSON object", [Problem("body", "expected a JSON object")]
+        )
+    try:
+        body = parse_json(raw, "body", whole_floats=True)
+    except StructureError:
+        raise
+    except InputFileError as exc:
+        raise MalformedJson(exc.message, exc.problems) from None
     if not isinstance(body, dict):
-        raise SeamlineError("body: expected a JSON object", [Problem("body", "expected a JSON object")])
+        raise BodyError(
+            f"body: got {type(body).__name__.replace('dict', 'object')}; expected a JSON object",
+            [Problem("body", "expected a JSON object")],
+        )
     return body
 
 
 # ------------------------------------------------------------------------------------------ decisions
-@router.get("/decisions", summary="Saved decisions, newest first: summaries, a page at a time")
+@router.get(
+    "/decisions",
+    summary="Saved decisions, newest first: summaries, a page at a time",
+    response_model=None,
+    responses=responses(422, ok=DecisionPage),
+)
 async def list_decisions(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=LIST_LIMIT_MAX)] = LIST_LIMIT,
@@ -270,12 +368,18 @@ async def list_decisions(
     return Response(json.dumps(body, separators=(",", ":")), media_type="application/json")
 
 
-def _compute(request: Request, data: Any, name: Any = None) -> dict[str, Any]:
+def _compute(request: Request, data: dict[str, Any], name: str | None = None) -> dict[str, Any]:
+    """A decision's fields from the body's ``situation`` (and ``name``); a problem in the situation is
+    named by its path in the body (``situation.stage``)."""
     service = _service(request)
-    if isinstance(data, dict) and isinstance(name, str):
-        data = {**data, "name": name}
-    situation = service.parse(data, "situation")
-    outputs = service.outputs(situation)
+    try:
+        situation = service.parse(data if name is None or "name" in data else {**data, "name": name})
+        if name is not None:  # the body's name wins (the situation's own, if any, was checked above)
+            situation = situation.model_copy(update={"name": name})
+        outputs = service.outputs(situation)
+    except SeamlineError as exc:
+        exc.problems = [Problem(_in_situation(p.where), p.message) for p in exc.problems]
+        raise
     rec = outputs["recommendation"]
     return {
         "name": situation.name,
@@ -287,65 +391,109 @@ def _compute(request: Request, data: Any, name: Any = None) -> dict[str, Any]:
     }
 
 
-@router.post("/decisions", status_code=201, summary="Save a decision: {situation, name?}")
+def _in_situation(where: str) -> str:
+    """A situation's field path as a path in a decision body: ``stage`` -> ``situation.stage``."""
+    where = where.removeprefix("situation: ").removeprefix("situation.")
+    return "situation" if where in ("", "situation", "(top level)") else f"situation.{where}"
+
+
+def _name(name: str | None) -> str | None:
+    return None if name is None else check_name(name)  # spaces folded
+
+
+@router.post(
+    "/decisions",
+    status_code=201,
+    summary="Save a decision: {situation, name?}",
+    openapi_extra=json_body(DecisionCreate),
+    response_model=None,
+    responses=responses(*JSON_BODY, ok=(201, Decision), gives={"decision_id": "/id"}),
+)
 async def create_decision(request: Request) -> JSONResponse:
-    _require_json(request)
-    body = await _json_body(request)
-    if "situation" not in body:
-        raise SeamlineError(
-            "situation: required field is missing", [Problem("situation", "expected the answers")]
-        )
-    fields = await run_in_threadpool(_compute, request, body["situation"], body.get("name"))
+    body = validate_body(DecisionCreate, await _json_body(request))
+    fields = await run_in_threadpool(_compute, request, body.situation, _name(body.name))
     record = _store(request).create(**fields)
     return JSONResponse(
         record.to_json(), status_code=201, headers={"Location": f"/api/v1/decisions/{record.id}"}
     )
 
 
-@router.get("/decisions/{decision_id}", summary="One saved decision: inputs, knowledge version, outputs")
+@router.get(
+    "/decisions/{decision_id}",
+    summary="One saved decision: inputs, knowledge version, outputs",
+    response_model=None,
+    responses=responses(*BY_ID, ok=Decision),
+)
 def get_decision(request: Request, decision_id: int) -> dict[str, Any]:
     return _store(request).get(decision_id).to_json()
 
 
-@router.patch("/decisions/{decision_id}", summary="Rename ({name}) or change the answers ({situation})")
+@router.patch(
+    "/decisions/{decision_id}",
+    summary="Rename ({name}) or change the answers ({situation})",
+    openapi_extra=json_body(DecisionUpdate),
+    response_model=None,
+    responses=responses(*JSON_BODY, *BY_ID, ok=Decision),
+)
 async def update_decision(request: Request, decision_id: int) -> dict[str, Any]:
-    _require_json(request)
-    body = await _json_body(request)
-    unknown = sorted(set(body) - {"name", "situation"})
-    if unknown or not body:
-        raise SeamlineError(
-            f"body: expected name and/or situation, got {unknown or 'nothing'}",
-            [Problem(k, "unknown field; allowed: name, situation") for k in unknown],
+    body = validate_body(DecisionUpdate, await _json_body(request))
+    if body.name is None and body.situation is None:
+        raise BodyError(
+            "body: expected name and/or situation, got nothing",
+            [Problem("body", "expected name and/or situation")],
         )
     store = _store(request)
-    if "situation" in body:
+    if body.situation is not None:
         store.get(decision_id)  # an unknown decision is refused before the work
-        fields = await run_in_threadpool(_compute, request, body["situation"], body.get("name"))
+        fields = await run_in_threadpool(_compute, request, body.situation, _name(body.name))
         return store.replace(decision_id, **fields).to_json()
-    return store.rename(decision_id, body["name"]).to_json()
+    return store.rename(decision_id, body.name or "").to_json()
 
 
-@router.post("/decisions/{decision_id}/duplicate", status_code=201, summary="Copy a decision")
+@router.post(
+    "/decisions/{decision_id}/duplicate",
+    status_code=201,
+    summary="Copy a decision (optional body: {name})",
+    openapi_extra=json_body(DecisionCopy, required=False),
+    response_model=None,
+    responses=responses(*JSON_BODY, *BY_ID, ok=(201, Decision), gives={"decision_id": "/id"}),
+)
 async def duplicate_decision(request: Request, decision_id: int) -> JSONResponse:
-    body = await _json_body(request) if await request.body() else {}
-    if body:
-        _require_json(request)
-    record = _store(request).duplicate(decision_id, body.get("name"))
-    return JSONResponse(record.to_json(), status_code=201)
+    declared = request.headers.get("content-length")
+    if declared == "0" or (declared is None and "transfer-encoding" not in request.headers):
+        copy = DecisionCopy()  # no body
+    else:
+        copy = validate_body(DecisionCopy, await _json_body(request))
+    record = _store(request).duplicate(decision_id, copy.name)
+    return JSONResponse(
+        record.to_json(), status_code=201, headers={"Location": f"/api/v1/decisions/{record.id}"}
+    )
 
 
 @router.delete(
     "/decisions/{decision_id}",
     status_code=204,
     summary="Delete a decision: it goes to the trash, restorable with POST /api/v1/trash/{id}/restore",
+    responses=responses(*BY_ID, ok=(204, None)),
 )
 def delete_decision(request: Request, decision_id: int) -> Response:
     _store(request).delete(decision_id)
     return Response(status_code=204)
 
 
-@router.get("/decisions/{decision_id}/report", summary="The decision document (html, md, docx or pdf)")
-async def report(request: Request, decision_id: int, format: str = "html") -> Response:
+@router.get(
+    "/decisions/{decision_id}/report",
+    summary="The decision document (html, md, docx or pdf)",
+    response_class=Response,
+    responses=responses(*BY_ID, 413, 501, ok=REPORT_MEDIA),
+)
+async def report(
+    request: Request,
+    decision_id: int,
+    format: Annotated[
+        Literal["html", "md", "docx", "pdf"], Query(description="the document's format")
+    ] = "html",
+) -> Response:
     return await report_response(request, decision_id, format)
 
 
@@ -361,7 +509,7 @@ async def report_response(request: Request, decision_id: int, fmt: str) -> Respo
     from seamline.web.views import report_available
 
     if not report_available():
-        raise SeamlineError("report: decision documents are not available in this installation")
+        raise ReportUnavailable("report: decision documents are not available in this installation")
     service = _service(request)
     used = record.outputs.get("settings", {})  # the trials and seed the saved figures were computed with
     body = await request.app.state.jobs.run(
@@ -375,7 +523,15 @@ async def report_response(request: Request, decision_id: int, fmt: str) -> Respo
         f"decision {decision_id}",
         what=f"report of decision {decision_id}",
     )
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in record.name)[:60] or "decision"
     return Response(
-        body, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{safe}.{fmt}"'}
+        body, media_type=MEDIA[fmt], headers={"Content-Disposition": attachment(record.name, fmt)}
     )
+
+
+def attachment(name: str, ext: str) -> str:
+    """A Content-Disposition naming the download after the decision: an ASCII ``filename`` (headers are
+    Latin-1) and the name in full as UTF-8 in ``filename*`` (RFC 6266)."""
+    from urllib.parse import quote
+
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in name)[:60] or "decision"
+    return f"attachment; filename=\"{plain}.{ext}\"; filename*=UTF-8''{quote(f'{name[:60]}.{ext}', safe='')}"
