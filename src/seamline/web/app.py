@@ -183,11 +183,11 @@ def allowed_methods(request: Request) -> str:
     """Every method some route takes at this path (Starlette's 405 names only the first such route's)."""
     from starlette.routing import Match
 
-    methods: set[str] = set()
-    for route in request.app.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    methods = set()
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.routes):
+            methods.add(method)
     return ", ".join(sorted(methods))
 
 
