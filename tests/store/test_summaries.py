@@ -106,3 +106,125 @@ def test_a_bad_window_or_search_is_a_clear_error(
     with pytest.raises(SeamlineError) as caught:
         store.summaries(**kwargs)
     assert caught.value.problems[0].where == where
+
+
+def test_cursor_pages_cover_every_decision_once_and_carry_their_offset(store: DecisionStore) -> None:
+    ids = [store.create(**_fields(f"D{i}")).id for i in range(7)]
+    page = store.summaries(limit=3)
+    seen = [d.id for d in page.decisions]
+    offsets = [page.offset]
+    while page.next_cursor is not None:
+        page = store.summaries(limit=3, cursor=page.next_cursor)
+        seen += [d.id for d in page.decisions]
+        offsets.append(page.offset)
+        assert page.total == 7
+    assert seen == list(reversed(ids))
+    assert offsets == [0, 3, 6] and page.next_offset is None
+    # the same rows as the offset pages
+    middle = store.summaries(limit=3, cursor=store.summaries(limit=3).next_cursor)
+    assert middle.decisions == store.summaries(limit=3, offset=3).decisions
+
+
+def test_a_cursor_is_stable_while_decisions_are_saved(store: DecisionStore) -> None:
+    """An offset shifts when a decision is saved meanwhile (the page repeats a row); a cursor does not."""
+    ids = [store.create(**_fields(f"D{i}")).id for i in range(6)]
+    first = store.summaries(limit=3)
+    store.create(**_fields("newest"))
+    by_cursor = store.summaries(limit=3, cursor=first.next_cursor)
+    assert [d.id for d in by_cursor.decisions] == list(reversed(ids))[3:]
+    by_offset = store.summaries(limit=3, offset=3)
+    assert by_offset.decisions[0].id == first.decisions[-1].id  # the repeat a cursor avoids
+
+
+def test_a_cursor_keeps_its_search(store: DecisionStore) -> None:
+    for name in ("pay 1", "other", "pay 2", "pay 3"):
+        store.create(**_fields(name))
+    page = store.summaries(q="PAY", limit=2)
+    rest = store.summaries(q="PAY", limit=2, cursor=page.next_cursor)
+    assert [d.name for d in page.decisions + rest.decisions] == ["pay 3", "pay 2", "pay 1"]
+    assert (rest.offset, rest.total, rest.next_cursor) == (2, 3, None)
+    with pytest.raises(SeamlineError) as caught:
+        store.summaries(q="other", cursor=page.next_cursor)
+    assert caught.value.problems[0].where == "cursor"
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "not a cursor",
+        "x" * 201,
+        "WzEsMiwzXQ",  # [1,2,3]
+        "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwwLDAsbnVsbF0",  # id 0
+        "WyIyMDI2LTAxLTAxVDAwOjAwOjAwIiwxLDAsbnVsbF0",  # a time without its zone
+        "WyJ5ZXN0ZXJkYXkiLDEsMCxudWxsXQ",  # not a time
+        "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIix0cnVlLDAsbnVsbF0",  # id true
+        "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwxLC0xLG51bGxd",  # offset -1
+        "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiw5OTk5OTk5OTk5OTk5OTk5OTk5OTk5LDAsbnVsbF0",  # id too large
+    ],
+)
+def test_a_cursor_that_no_page_gave_is_a_clear_error(store: DecisionStore, cursor: str) -> None:
+    store.create(**_fields("one"))
+    with pytest.raises(SeamlineError) as caught:
+        store.summaries(cursor=cursor)
+    assert caught.value.problems[0].where == "cursor"
+
+
+NAMES = ("Payments MVP", "PAYROLL", "Ärger", "ärger", "Émile", "straße", "İstanbul", "50% off", "a_b", "axb")
+
+
+@pytest.mark.parametrize(
+    "q", ["pay", "PAY", "ärg", "Ä", "émile", "É", "STRASSE", "ß", "i̇", "%", "_", "a_b", "x"]
+)
+def test_the_search_finds_what_ilike_finds(store: DecisionStore, q: str) -> None:
+    """The list's name search matches exactly the names ``ILIKE '%q%'`` matches on this database (on
+    SQLite it runs as ``LIKE``, which ignores case as SQLite's ``lower()`` does: ASCII letters only)."""
+    from sqlalchemy import select
+
+    from seamline.store.tables import DecisionRow
+
+    for name in NAMES:
+        store.create(**_fields(name))
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with store.engine.connect() as conn:
+        expected = set(
+            conn.scalars(select(DecisionRow.name).where(DecisionRow.name.ilike(pattern, escape="\\")))
+        )
+    page = store.summaries(q=q)
+    assert {d.name for d in page.decisions} == expected and page.total == len(expected)
+
+
+def test_lists_read_one_index_and_never_the_rows(store: DecisionStore) -> None:
+    """SQLite: the page, a search and the count are served by the covering index (the rows hold tens of
+    kilobytes each); PostgreSQL: the name search has its trigram index when the database offers pg_trgm."""
+    from sqlalchemy import text
+
+    from seamline.store.repository import _list_statements
+
+    store.create(**_fields("Payments"))
+    with store.engine.connect() as conn:
+        if store.engine.dialect.name == "sqlite":
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            values = {"workspace_id": 1, "limit": 50, "offset": 0, "pattern": "%pay%", "after_id": 1}
+            values["after_updated_at"] = "2026-01-01 00:00:00.000000"
+            for shape in ((False, False), (True, False), (False, True), (True, True)):
+                for statement in _list_statements("sqlite", *shape):
+                    compiled = statement.compile(dialect=store.engine.dialect)
+                    args = [values.get(k, compiled.params.get(k)) for k in compiled.positiontup or ()]
+                    plan = " ".join(str(r[-1]) for r in raw.execute(f"EXPLAIN QUERY PLAN {compiled}", args))
+                    assert "USING COVERING INDEX ix_decisions_list" in plan, (shape, plan)
+        else:
+            available = conn.scalar(
+                text("SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_trgm'")
+            )
+            indexes = set(
+                conn.scalars(
+                    text(
+                        "SELECT indexname FROM pg_indexes "
+                        "WHERE tablename = 'decisions' AND schemaname = current_schema()"
+                    )
+                )
+            )
+            assert "ix_decisions_workspace_list" in indexes
+            assert ("ix_decisions_name_trgm" in indexes) == bool(available)

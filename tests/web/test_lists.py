@@ -86,3 +86,33 @@ def test_compare_and_contract_pickers_list_summaries(client: Any) -> None:
     for path in ("/compare", "/contracts"):
         r = client.get(path)
         assert r.status_code == 200 and ">First</option>" in r.text and ">Second</option>" in r.text
+
+
+def test_api_list_pages_by_cursor_too(client: Any) -> None:
+    """``next_cursor`` on every page; asked by cursor, a page's ``next`` continues by cursor; the old keys
+    and the offset links stay as they were."""
+    ids = _fill(client.app.state.store, [f"Decision {i}" for i in range(5)])
+    first = client.get("/api/v1/decisions", params={"limit": 2}).json()
+    assert set(first) == {"decisions", "total", "limit", "offset", "next", "next_cursor"}
+    assert first["next"] == "/api/v1/decisions?limit=2&offset=2" and first["next_cursor"]
+    body = client.get("/api/v1/decisions", params={"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert (body["offset"], body["total"]) == (2, 5)
+    got = [d["id"] for d in first["decisions"] + body["decisions"]]
+    while body["next"]:
+        assert "cursor=" in body["next"] and "offset=" not in body["next"]
+        body = client.get(body["next"]).json()
+        got += [d["id"] for d in body["decisions"]]
+    assert got == list(reversed(ids)) and body["next_cursor"] is None
+    found = client.get("/api/v1/decisions", params={"q": "decision 1"}).json()
+    assert found["next_cursor"] is None and [d["id"] for d in found["decisions"]] == [ids[1]]
+
+
+def test_api_list_refuses_a_cursor_it_did_not_give(client: Any) -> None:
+    _fill(client.app.state.store, ["Payments", "Payroll", "Data"])
+    for params in ({"cursor": "garbage"}, {"cursor": "x" * 500}):
+        r = client.get("/api/v1/decisions", params=params)
+        assert r.status_code == 422, (params, r.text)
+        assert r.json()["error"]["field"] == "cursor"
+    cursor = client.get("/api/v1/decisions", params={"q": "pay", "limit": 1}).json()["next_cursor"]
+    r = client.get("/api/v1/decisions", params={"q": "data", "cursor": cursor})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "cursor"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import builtins
+import functools
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, Integer, Select, String, bindparam, delete, func, select, tuple_
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -209,6 +213,16 @@ class DecisionPage(BaseModel):
         return end if end < self.total and self.decisions else None
 
     @property
+    def next_cursor(self) -> str | None:
+        """An opaque cursor for the following page (see :meth:`DecisionStore.summaries`), or None on the
+        last one."""
+        following = self.next_offset
+        if following is None:
+            return None
+        last = self.decisions[-1]
+        return _cursor(last.updated_at, last.id, following, self.q)
+
+    @property
     def previous_offset(self) -> int | None:
         return max(0, self.offset - self.limit) if self.offset > 0 else None
 
@@ -223,6 +237,45 @@ SUMMARY_COLUMNS = (
     DecisionRow.status,
     DecisionRow.top_model,
 )
+
+
+CURSOR_MAX = 200  # characters: a cursor is about 60 (up to 330 with the longest search: then none is given)
+
+
+def _cursor(updated_at: datetime, decision_id: int, offset: int, q: str | None) -> str:
+    """The position after a row of a list (its sort key), the following page's offset, and the search it
+    was made for, as URL-safe text."""
+    raw = json.dumps([updated_at.astimezone(UTC).isoformat(), decision_id, offset, q], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _read_cursor(cursor: Any, q: str | None, max_id: int) -> tuple[datetime, int, int]:
+    """(updated_at, id, offset) of a cursor made by :func:`_cursor` for the search ``q``; a clear error
+    naming ``cursor`` for anything else."""
+    wrong = SeamlineError(
+        "cursor: not a cursor of this list; expected the next_cursor of a page of it",
+        [Problem("cursor", "expected the next_cursor of a page of this list")],
+    )
+    if not isinstance(cursor, str) or not 0 < len(cursor) <= CURSOR_MAX:
+        raise wrong
+    try:
+        when, decision_id, offset, made_for = json.loads(
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        )
+        updated_at = datetime.fromisoformat(when)
+    except (ValueError, TypeError, binascii.Error):
+        raise wrong from None
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (decision_id, offset))
+    if not whole or not (1 <= decision_id <= max_id and 0 <= offset <= LIST_OFFSET_MAX):
+        raise wrong
+    if updated_at.tzinfo is None or not (made_for is None or isinstance(made_for, str)):
+        raise wrong
+    if made_for != q:
+        raise SeamlineError(
+            f"cursor: made for the search {made_for!r}, not {q!r}; expected q as on the page that gave it",
+            [Problem("cursor", "expected the same q as the page that gave it")],
+        )
+    return updated_at.astimezone(UTC), decision_id, offset
 
 
 def check_query(q: Any, where: str = "q") -> str | None:
@@ -271,6 +324,36 @@ def check_name(name: Any, where: str = "name") -> str:
             [Problem(where, f"expected at most {NAME_MAX} characters")],
         )
     return name
+
+
+@functools.cache
+def _list_statements(dialect: str, search: bool, after: bool) -> tuple[Select[*tuple[Any, ...]], Select[int]]:
+    """(the page, the count) for a workspace's live decisions, with the name search and the keyset
+    position as bound parameters: built once per dialect and shape.
+
+    The name search is ``ILIKE`` on PostgreSQL (served by the ``pg_trgm`` index of migration 0005 when the
+    database has it) and a plain ``LIKE`` on SQLite, whose ``LIKE`` already ignores case: for ASCII letters
+    only, as SQLite's ``lower()`` (what ``ILIKE`` becomes there) does, so the same names match either way,
+    and the covering index is read without a function call per row."""
+    live = (DecisionRow.workspace_id == bindparam("workspace_id")) & DecisionRow.deleted_at.is_(None)
+    if search:
+        pattern = bindparam("pattern", type_=String())
+        name = DecisionRow.name
+        live = live & (
+            name.like(pattern, escape="\\") if dialect == "sqlite" else name.ilike(pattern, escape="\\")
+        )
+    counting = select(func.count()).select_from(DecisionRow).where(live)
+    query = select(*SUMMARY_COLUMNS).where(live)
+    if after:
+        position = tuple_(
+            bindparam("after_updated_at", type_=DecisionRow.updated_at.type),
+            bindparam("after_id", type_=Integer()),
+        )
+        query = query.where(tuple_(DecisionRow.updated_at, DecisionRow.id) < position)
+    query = query.order_by(DecisionRow.updated_at.desc(), DecisionRow.id.desc()).limit(bindparam("limit"))
+    if not after:
+        query = query.offset(bindparam("offset"))
+    return query, counting
 
 
 class DecisionStore:
@@ -442,36 +525,48 @@ class DecisionStore:
             )
             return [_record(r) for r in rows]
 
-    def summaries(self, *, limit: int = LIST_LIMIT, offset: int = 0, q: str | None = None) -> DecisionPage:
-        """A page of summaries, newest first, reading the summary columns only; ``q`` keeps the decisions
-        whose name contains it (any case)."""
+    def summaries(
+        self, *, limit: int = LIST_LIMIT, offset: int = 0, q: str | None = None, cursor: str | None = None
+    ) -> DecisionPage:
+        """A page of summaries, newest first; ``q`` keeps the decisions whose name contains it (any case).
+
+        ``cursor`` (a page's ``next_cursor``) continues right after the last row of that page: an index
+        seek however deep the page (``offset`` counts rows to skip, which a database server walks one by
+        one), and stable while decisions are saved meanwhile. The page's ``offset`` is then the one the
+        cursor carries; ``offset`` itself is ignored.
+
+        Reads the summary columns only, from one covering index (migration 0005): the statements are built
+        once per dialect, the rows are read without the ORM, and the summaries are made without
+        re-validating what the database gives."""
         limit, offset = _check_window(limit, offset)
         q = check_query(q)
-        query = select(*SUMMARY_COLUMNS).where(self._live())
-        counting = select(func.count()).select_from(DecisionRow).where(self._live())
+        params: dict[str, Any] = {"workspace_id": self.workspace_id, "limit": limit, "offset": offset}
+        if cursor is not None:
+            params["after_updated_at"], params["after_id"], params["offset"] = _read_cursor(
+                cursor, q, self.max_id
+            )
         if q is not None:
-            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            match = DecisionRow.name.ilike(pattern, escape="\\")
-            query, counting = query.where(match), counting.where(match)
-        query = (
-            query.order_by(DecisionRow.updated_at.desc(), DecisionRow.id.desc()).limit(limit).offset(offset)
-        )
-        with self._session() as session:
-            rows = session.execute(query).all()
-            total = int(session.scalar(counting) or 0)
+            params["pattern"] = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        page, counting = _list_statements(self.engine.dialect.name, q is not None, cursor is not None)
+        with self.engine.connect() as conn:
+            rows = conn.execute(page, params).all()
+            total = conn.execute(counting, params).scalar() or 0
+        summary = DecisionSummary.model_construct
         decisions = [
-            DecisionSummary(
-                id=r.id,
-                name=r.name,
-                created_at=_aware(r.created_at),
-                updated_at=_aware(r.updated_at),
-                knowledge_version=r.knowledge_version,
-                status=r.status,
-                top_model=r.top_model,
+            summary(
+                id=r[0],
+                name=r[1],
+                created_at=_aware(r[2]),
+                updated_at=_aware(r[3]),
+                knowledge_version=r[4],
+                status=r[5],
+                top_model=r[6],
             )
             for r in rows
         ]
-        return DecisionPage(decisions=decisions, total=total, limit=limit, offset=offset, q=q)
+        return DecisionPage.model_construct(
+            decisions=decisions, total=total, limit=limit, offset=params["offset"], q=q
+        )
 
     def count(self) -> int:
         with self._session() as session:

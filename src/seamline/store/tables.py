@@ -87,7 +87,24 @@ class DecisionRow(Base):
     # (PostgreSQL's sequence never reuses one either)
     __table_args__ = (
         Index("ix_decisions_updated_at", "updated_at"),
-        Index("ix_decisions_workspace_list", "workspace_id", "deleted_at", "updated_at", "id"),
+        # a workspace's list, newest first (migrations 0004 and 0005): on PostgreSQL the sort key alone
+        # (plus a pg_trgm index on name for the search, when the database has the extension); on SQLite
+        # every summary column too, so that lists read the index and never the large rows
+        Index("ix_decisions_workspace_list", "workspace_id", "deleted_at", "updated_at", "id").ddl_if(
+            dialect="postgresql"
+        ),
+        Index(
+            "ix_decisions_list",
+            "workspace_id",
+            "deleted_at",
+            "updated_at",
+            "id",
+            "name",
+            "created_at",
+            "knowledge_version",
+            "status",
+            "top_model",
+        ).ddl_if(dialect="sqlite"),
         {"sqlite_autoincrement": True},
     )
 

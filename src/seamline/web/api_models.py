@@ -229,13 +229,15 @@ class Decision(DecisionSummary):
 
 
 class DecisionPage(_Out):
-    """Saved decisions, newest first, one page of summaries; ``next`` is the following page's URL."""
+    """Saved decisions, newest first, one page of summaries; ``next`` is the following page's URL and
+    ``next_cursor`` its cursor (``?cursor=``: as fast however deep the page; null on the last page)."""
 
     decisions: list[DecisionSummary]
     total: int
     limit: int
     offset: int
     next: str | None
+    next_cursor: str | None
 
 
 def components(model_ids: Sequence[str], criteria: Sequence[str]) -> dict[str, Any]:

@@ -20,7 +20,14 @@ from starlette.formparsers import MultiPartException
 
 from seamline.errors import InputFileError, Problem, SeamlineError
 from seamline.store import DecisionStore
-from seamline.store.repository import LIST_LIMIT, LIST_LIMIT_MAX, LIST_OFFSET_MAX, QUERY_MAX, check_name
+from seamline.store.repository import (
+    CURSOR_MAX,
+    LIST_LIMIT,
+    LIST_LIMIT_MAX,
+    LIST_OFFSET_MAX,
+    QUERY_MAX,
+    check_name,
+)
 from seamline.web.api_models import (
     CONTRACT_BODY,
     Advice,
@@ -347,22 +354,41 @@ async def list_decisions(
     limit: Annotated[int, Query(ge=1, le=LIST_LIMIT_MAX)] = LIST_LIMIT,
     offset: Annotated[int, Query(ge=0, le=LIST_OFFSET_MAX)] = 0,
     q: Annotated[str | None, Query(max_length=QUERY_MAX, description="keep names containing this")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=CURSOR_MAX,
+            description="continue after the page that gave this next_cursor (as fast however deep; "
+            "offset is then ignored)",
+        ),
+    ] = None,
 ) -> Response:
     """Summaries only (no situation or outputs: open one decision for those). ``next`` is the URL of the
-    following page, or null on the last one; ``total`` counts every decision the search matches."""
+    following page, or null on the last one (by cursor when this page was asked by cursor, else by
+    offset); ``next_cursor`` is the following page's cursor; ``total`` counts every decision the search
+    matches."""
     store = _store(request)
-    if store.local and q is None:  # a few index reads on a local file: cheaper inline than a thread hop
-        page = store.summaries(limit=limit, offset=offset)
+    if store.local:  # one covering-index read on a local file: cheaper inline than a thread hop
+        page = store.summaries(limit=limit, offset=offset, q=q, cursor=cursor)
     else:
-        page = await run_in_threadpool(lambda: store.summaries(limit=limit, offset=offset, q=q))
-    following = page.next_offset
-    query = {"limit": page.limit, "offset": following, **({"q": page.q} if page.q else {})}
+        page = await run_in_threadpool(
+            lambda: store.summaries(limit=limit, offset=offset, q=q, cursor=cursor)
+        )
+    following, next_cursor = page.next_offset, page.next_cursor
+    searched = {"q": page.q} if page.q else {}
+    if following is None or next_cursor is None:
+        next_url = None
+    elif cursor is not None:
+        next_url = f"{request.url.path}?{urlencode({'limit': page.limit, 'cursor': next_cursor, **searched})}"
+    else:
+        next_url = f"{request.url.path}?{urlencode({'limit': page.limit, 'offset': following, **searched})}"
     body = {
         "decisions": [r.summary() for r in page.decisions],
         "total": page.total,
         "limit": page.limit,
         "offset": page.offset,
-        "next": None if following is None else f"{request.url.path}?{urlencode(query)}",
+        "next": next_url,
+        "next_cursor": next_cursor,
     }
     # plain JSON already (strings and numbers): encoded directly, not walked again by FastAPI's encoder
     return Response(json.dumps(body, separators=(",", ":")), media_type="application/json")
