@@ -264,3 +264,50 @@ def test_every_api_operation_documents_its_errors_with_the_error_model(client: A
     situation = spec["components"]["schemas"]["Situation"]
     assert {"name", "stage", "work", "team", "preferences"} <= set(situation["required"])
     assert situation["additionalProperties"] is False
+
+
+def test_a_nul_in_a_name_is_refused_not_a_database_error(
+    client: Any, situation: dict[str, Any], saved: int
+) -> None:
+    """PostgreSQL cannot store a NUL: a name holding one was a 500 there (found by schemathesis)."""
+    bad = "a\x00b"
+    assert_error(
+        client.post("/api/v1/decisions", json={"situation": situation, "name": bad}),
+        422,
+        "invalid_value",
+        "name",
+    )
+    assert_error(
+        client.post("/api/v1/decisions", json={"situation": {**situation, "name": bad}}),
+        422,
+        "invalid_value",
+        "situation.name",
+    )
+    assert_error(client.patch(f"/api/v1/decisions/{saved}", json={"name": bad}), 422, "invalid_value", "name")
+    assert_error(
+        client.post(f"/api/v1/decisions/{saved}/duplicate", json={"name": bad}), 422, "invalid_value", "name"
+    )
+    assert client.get("/api/v1/decisions").json()["total"] == 1
+
+
+def test_contract_text_that_is_no_text_is_422_naming_text(client: Any) -> None:
+    assert_error(
+        client.post("/api/v1/check", json={"text": "%PDF-1.7 not text"}), 422, "invalid_value", "text"
+    )
+
+
+def test_a_decision_named_in_any_script_downloads(client: Any, situation: dict[str, Any]) -> None:
+    """A report of a decision whose name is not Latin-1 was a 500 (the Content-Disposition header)."""
+    from seamline.web.views import report_available
+
+    if not report_available():
+        pytest.skip("decision documents are not available in this installation")
+    did = client.post("/api/v1/decisions", json={"situation": situation, "name": "Ăn Phở 決定"}).json()["id"]
+    r = client.get(f"/api/v1/decisions/{did}/report?format=md")
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["content-type"].startswith("text/markdown")
+    from urllib.parse import unquote
+
+    disposition = r.headers["content-disposition"]
+    assert disposition.isascii() and 'filename="-n-Ph----.md"' in disposition
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "Ăn Phở 決定.md"

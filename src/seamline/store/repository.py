@@ -317,6 +317,11 @@ def check_name(name: Any, where: str = "name") -> str:
         raise SeamlineError(
             f"{where}: expected a non-empty name", [Problem(where, "expected a non-empty name")]
         )
+    if "\x00" in name:  # no database text can hold it (PostgreSQL refuses it outright)
+        raise SeamlineError(
+            f"{where}: the name holds a NUL character; expected text without one",
+            [Problem(where, "expected a name without NUL characters")],
+        )
     name = " ".join(name.split())
     if len(name) > NAME_MAX:
         raise SeamlineError(

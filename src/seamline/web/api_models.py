@@ -24,8 +24,11 @@ from seamline.store.repository import NAME_MAX
 
 MODEL_ID_REF = {"$ref": "#/components/schemas/ModelId"}
 REF = "x-component"  # a schema standing for a component of the spec (replaced by a $ref to it)
-# A name: some text besides spaces (spaces are folded when it is saved), at most NAME_MAX characters.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX, pattern=r"\S")]
+# A name: some text besides blanks (the characters str.split folds when a name is saved; JSON Schema's \s is
+# another set) and no NUL (a database text cannot hold one), at most NAME_MAX characters.
+BLANK = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NAME_PATTERN = rf"^[^\u0000]*[^\u0000{BLANK}][^\u0000]*$"
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX, pattern=NAME_PATTERN)]
 SituationData = Annotated[dict[str, Any], WithJsonSchema({REF: "DecisionSituation"})]
 ModelId = Annotated[str, WithJsonSchema({REF: "ModelId"})]
 FILENAME_MAX = 200
@@ -266,8 +269,15 @@ def components(model_ids: Sequence[str], criteria: Sequence[str]) -> dict[str, A
     schemas["DecisionSituation"] = {
         **copy.deepcopy(situation),
         "title": "DecisionSituation",
-        "description": "A situation, as in a situation file; its name may be left out when the body gives one",
+        "description": "A situation (as in a situation file); its name may be left out when the body has one",
         "required": [f for f in situation["required"] if f != "name"],
+    }
+    schemas["DecisionSituation"]["properties"]["name"] = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": NAME_MAX,
+        "pattern": NAME_PATTERN,
+        "description": "The decision's name, unless the body gives one",
     }
     schemas["ModelId"] = {"type": "string", "enum": list(model_ids), "description": "An engagement model id"}
     return schemas

@@ -229,7 +229,7 @@ def _problem(model: type[BaseModel], err: Mapping[str, Any], prefix: str) -> Pro
         "model_type": f"got {got}; expected an object",
         "string_too_short": f"expected at least {ctx.get('min_length')} character(s)",
         "string_too_long": f"expected at most {ctx.get('max_length')} characters",
-        "string_pattern_mismatch": "expected some text besides spaces",
+        "string_pattern_mismatch": "expected some text besides spaces, and no NUL character",
     }
     return Problem(where, messages.get(kind, str(err.get("msg", "not valid"))))
 

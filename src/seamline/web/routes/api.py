@@ -282,13 +282,21 @@ async def _check_request(request: Request) -> dict[str, Any]:
         body = validate_body(ContractText, await _json_body(request, limit + 65536))
         claimed = _claimed(request, body.claimed)
         filename, data = body.filename or "document.txt", body.text.encode("utf-8")
-        from seamline.web.security import sniff
+        from seamline.web.security import UploadError, UploadTooLarge, sniff
 
-        sniff(
-            filename if filename.lower().endswith((".txt", ".md", ".html", ".htm")) else "document.txt",
-            data,
-            limit,
-        )
+        try:
+            sniff(
+                filename if filename.lower().endswith((".txt", ".md", ".html", ".htm")) else "document.txt",
+                data,
+                limit,
+            )
+        except UploadTooLarge:
+            raise
+        except UploadError as exc:  # a JSON value, not an upload of another type: 422 naming the field
+            expected = exc.problems[0].message if exc.problems else "readable text"
+            raise BodyError(
+                f"text: cannot be read as a document's text; {expected}", [Problem("text", expected)]
+            ) from None
     else:
         raise UnsupportedMedia(
             f"request: Content-Type is {kind or '(none)'!r}; expected multipart/form-data "
@@ -400,8 +408,9 @@ def _compute(request: Request, data: dict[str, Any], name: str | None = None) ->
     service = _service(request)
     try:
         situation = service.parse(data if name is None or "name" in data else {**data, "name": name})
-        if name is not None:  # the body's name wins (the situation's own, if any, was checked above)
-            situation = situation.model_copy(update={"name": name})
+        # the body's name wins (the situation's own, if any, was checked above)
+        name = name if name is not None else check_name(situation.name, "situation.name")
+        situation = situation.model_copy(update={"name": name})
         outputs = service.outputs(situation)
     except SeamlineError as exc:
         exc.problems = [Problem(_in_situation(p.where), p.message) for p in exc.problems]
