@@ -287,6 +287,8 @@ def test_a_nul_in_a_name_is_refused_not_a_database_error(
     assert_error(
         client.post(f"/api/v1/decisions/{saved}/duplicate", json={"name": bad}), 422, "invalid_value", "name"
     )
+    r = client.post("/api/v1/decisions", json={"situation": {**situation, "name": bad}, "name": "Fine"})
+    assert_error(r, 422, "invalid_value", "situation.name")
     assert client.get("/api/v1/decisions").json()["total"] == 1
 
 

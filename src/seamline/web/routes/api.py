@@ -408,9 +408,8 @@ def _compute(request: Request, data: dict[str, Any], name: str | None = None) ->
     service = _service(request)
     try:
         situation = service.parse(data if name is None or "name" in data else {**data, "name": name})
-        # the body's name wins (the situation's own, if any, was checked above)
-        name = name if name is not None else check_name(situation.name, "situation.name")
-        situation = situation.model_copy(update={"name": name})
+        own = check_name(situation.name, "situation.name")  # its own name, if it has one, is a name too
+        situation = situation.model_copy(update={"name": name if name is not None else own})
         outputs = service.outputs(situation)
     except SeamlineError as exc:
         exc.problems = [Problem(_in_situation(p.where), p.message) for p in exc.problems]
