@@ -33,6 +33,9 @@ A route documents what it can answer in one line::
     @router.get("/decisions/{decision_id}/versions", responses=responses(*BY_ID, *AUTH, ok=VersionPage))
     @router.post("/workspaces", status_code=201, responses=responses(*JSON_BODY, *AUTH, ok=(201, Workspace)))
 
+A refusal that middleware makes before any route runs (a bad Host header, a cross-origin write, not signed
+in) is declared once for every operation: ``document_everywhere(app, 403, "...", methods=("POST", ...))``.
+
 ``responses(*statuses, ok=...)`` gives each status the error model and its meaning (500 is always added);
 ``ok`` is the success body: a pydantic model, ``(status, model)``, ``(status, None)`` for an empty body, or
 ``(status, {media type: description})`` for bodies that are not JSON (a report: HTML, Markdown, DOCX,
@@ -254,10 +257,15 @@ def install(app: FastAPI, extra: Callable[[], dict[str, Any]]) -> None:
             error = ErrorBody.model_json_schema(ref_template=_REF)
             for name, schema in {**error.pop("$defs", {}), "ErrorBody": error}.items():
                 schemas.setdefault(name, schema)
+            everywhere: list[tuple[int, str, frozenset[str] | None]] = getattr(app.state, _EVERYWHERE, [])
             for path, operations in spec.get("paths", {}).items():
                 if path.startswith("/api/"):
-                    for operation in operations.values():
-                        _error_responses(operation.setdefault("responses", {}))
+                    for method, operation in operations.items():
+                        declared = operation.setdefault("responses", {})
+                        for status, description, methods in everywhere:
+                            if methods is None or method.upper() in methods:
+                                declared.setdefault(str(status), {"description": description})
+                        _error_responses(declared)
             _links(spec)
             schemas.pop("HTTPValidationError", None)
             schemas.pop("ValidationError", None)
@@ -267,6 +275,18 @@ def install(app: FastAPI, extra: Callable[[], dict[str, Any]]) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def document_everywhere(
+    app: FastAPI, status: int, description: str, methods: Sequence[str] | None = None
+) -> None:
+    """Declare ``status`` on every operation under ``/api/`` (of ``methods`` only, when given): for a
+    refusal that middleware makes before any route runs (a bad Host header, a cross-origin write, no
+    session when accounts are on). Call before the spec is first built (in the app factory)."""
+    entries: list[tuple[int, str, frozenset[str] | None]] = getattr(app.state, _EVERYWHERE, [])
+    chosen = frozenset(m.upper() for m in methods) if methods is not None else None
+    setattr(app.state, _EVERYWHERE, [*entries, (status, description, chosen)])
+
+
+_EVERYWHERE = "openapi_everywhere"
 _REF = "#/components/schemas/{model}"
 GIVES = "x-gives"  # a success response's {path parameter: JSON pointer}, made into links by install
 _ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
