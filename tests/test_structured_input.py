@@ -469,7 +469,8 @@ def test_api_answers_422_for_a_non_finite_number(
     r = api.post(route, content=body_with(**change), headers={"content-type": "application/json"})
     assert r.status_code == 422, r.text
     body = r.json()
-    assert body["error"] == "StructureError" and body["problems"][0]["where"] == where
+    assert body["error"]["code"] == "invalid_structure" and body["problems"][0]["where"] == where
+    assert body["error"]["field"] == where
     assert "NaN" not in r.text and "Infinity" not in r.text
 
 
@@ -480,7 +481,7 @@ def test_api_answers_422_for_a_non_finite_number(
         ('{"a":' * 1000 + "1" + "}" * 1000, 422),
         (json.dumps(GOOD)[:-1] + ', "stage": "seed"}', 400),
         ('{"name": "x", ', 400),
-        ("[1, 2]", 400),
+        ("[1, 2]", 422),
         ("", 400),
     ],
     ids=["deep-list", "deep-object", "duplicate-key", "truncated", "not-an-object", "empty"],
