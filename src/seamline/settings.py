@@ -51,14 +51,23 @@ class Settings(BaseModel):
     job_time_limit_s: float = Field(default=120.0, gt=0, le=3600)  # one job's time; over it: 422
     job_memory_mb: int = Field(default=4096, ge=0)  # address space a job may add (RLIMIT_AS); 0 = unbounded
     pool_cost_trials: int = Field(default=50_000, ge=100)  # a cost run with more trials goes to the pool
+    # who may ask (seamline.web.auth): the address the server listens on (``serve --host``); on a loopback
+    # address with no accounts every request is the local user, elsewhere a login is required
+    host: str = "127.0.0.1"
+    allowed_hosts: tuple[str, ...] = ()  # more names the Host header may carry (a DNS name, a proxy's)
+    session_secret: str | None = None  # signs session cookies; None: one kept in the database
+    # a login lasts this long: OWASP's Session Management Cheat Sheet puts the absolute timeout of
+    # all-day applications at 4 to 8 hours
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
     # a deleted decision stays in the trash, restorable, this many days (seamline.store.repository.TRASH_DAYS)
     trash_days: int = Field(default=30, ge=1, le=3650)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``SEAMLINE_SETTINGS`` (all of them as JSON: how ``seamline serve --workers``
-        hands them to its worker processes), then ``SEAMLINE_DATABASE_URL``, ``SEAMLINE_KNOWLEDGE`` and
-        ``SEAMLINE_NO_EXAMPLES``, then ``overrides``."""
+        hands them to its worker processes), then ``SEAMLINE_DATABASE_URL``, ``SEAMLINE_KNOWLEDGE``,
+        ``SEAMLINE_NO_EXAMPLES``, ``SEAMLINE_ALLOWED_HOSTS`` (names, comma-separated) and
+        ``SEAMLINE_SESSION_SECRET``, then ``overrides``."""
         env = dict(os.environ if env is None else env)
         values: dict[str, object] = {}
         if env.get(SETTINGS_ENV):
@@ -77,6 +86,12 @@ class Settings(BaseModel):
             values["knowledge"] = Path(env["SEAMLINE_KNOWLEDGE"])
         if env.get("SEAMLINE_NO_EXAMPLES", "").lower() in ("1", "true", "yes"):
             values["load_examples"] = False
+        if env.get("SEAMLINE_ALLOWED_HOSTS"):
+            values["allowed_hosts"] = tuple(
+                h.strip() for h in env["SEAMLINE_ALLOWED_HOSTS"].split(",") if h.strip()
+            )
+        if env.get("SEAMLINE_SESSION_SECRET"):
+            values["session_secret"] = env["SEAMLINE_SESSION_SECRET"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         url = str(values.get("database_url", ""))
         if url and not url.startswith(("sqlite", "postgresql")):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from seamline.cli.app import app, console, plain
+
+if TYPE_CHECKING:
+    from seamline.settings import Settings
 
 
 @app.command("serve")
@@ -43,10 +46,11 @@ def serve(
     from seamline.web.app import create_app
 
     _check_port(host, port)
-    overrides: dict[str, object] = {"database_url": database_url}
+    overrides: dict[str, object] = {"database_url": database_url, "host": host}
     if no_examples:
         overrides["load_examples"] = False
     settings = Settings.from_env(None, **overrides)
+    _check_accounts(settings)
     web = create_app(settings)  # migrates and loads the examples once, before any worker starts
     url_host = f"[{host}]" if ":" in host else host
     console.print(f"seamline is running at [bold]{plain(f'http://{url_host}:{port}/')}[/]")
@@ -74,6 +78,28 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+    )
+
+
+def _check_accounts(settings: Settings) -> None:
+    """Refuse to listen on a non-loopback address while nobody can log in: the app would be open to
+    anyone who can reach the port. On a loopback address no accounts means the local user, no login."""
+    from seamline.errors import SeamlineError
+    from seamline.store import AccountStore, open_store
+    from seamline.web.security import is_loopback
+
+    if is_loopback(settings.host):
+        return
+    store = open_store(settings.database_url, schema=settings.database_schema)
+    try:
+        if AccountStore(store.engine).has_accounts():
+            return
+    finally:
+        store.engine.dispose()
+    raise SeamlineError(
+        f"--host {settings.host}: no accounts exist, so anyone who can reach this address could read and "
+        "change every decision; add a user first (seamline users add USERNAME), "
+        "or listen on 127.0.0.1"
     )
 
 

@@ -44,7 +44,8 @@ def status_of(exc: SeamlineError, api: bool = False) -> int:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready app: database migrated, examples loaded on first run, routes and static files mounted."""
-    from seamline.web.routes import api, contracts, history, pages
+    from seamline.web import auth
+    from seamline.web.routes import accounts, api, contracts, history, pages
 
     settings = settings or Settings.from_env()
     store = open_store(settings.database_url, schema=settings.database_schema, trash_days=settings.trash_days)
@@ -67,12 +68,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates
     app.state.jobs = JobPool(settings.job_workers, settings.job_time_limit_s, settings.job_memory_mb)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    auth.install(app, store, settings)  # hosts, cross-origin writes, sessions, who is asking
     app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(contracts.router)
     app.include_router(history.api_router)
     app.include_router(history.pages_router)
+    app.include_router(accounts.api_router)
+    app.include_router(accounts.pages_router)
     _error_handlers(app)
     _spec(app, service)
     return app
@@ -115,11 +119,19 @@ HEADERS = [
         b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
         b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     ),
+    (
+        b"permissions-policy",
+        b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+        b"hid=(), midi=(), display-capture=()",
+    ),
 ]
+NO_STORE = (b"cache-control", b"no-store")  # pages and API answers carry decisions and account data
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware adding the same safety headers to every response (cheap: no body copying)."""
+    """Pure ASGI middleware adding the same safety headers to every response (cheap: no body copying),
+    and ``Cache-Control: no-store`` to every response but the static files' (which keep caching) and
+    those that set their own."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -129,9 +141,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        static = scope["path"].startswith("/static/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *HEADERS]
+                headers = [*message.get("headers", []), *HEADERS]
+                if not static and all(k.lower() != b"cache-control" for k, _ in headers):
+                    headers.append(NO_STORE)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -35,9 +35,17 @@ def make_templates() -> Jinja2Templates:
 
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    """A page with the CSRF token in its context and cookie."""
+    """A page with the CSRF token in its context and cookie, and who is asking (``identity``: None on the
+    login page; ``can_edit``: whether to show the buttons that change decisions)."""
     app = request.app
-    ctx = {"csrf_token": csrf_token(request), "service": app.state.service, **context}
+    identity = getattr(request.state, "identity", None)
+    ctx = {
+        "csrf_token": csrf_token(request),
+        "service": app.state.service,
+        "identity": identity,
+        "can_edit": bool(identity is not None and identity.can_edit),
+        **context,
+    }
     templates = app.state.templates
     response: HTMLResponse = templates.TemplateResponse(request, template, ctx, status_code=status_code)
     set_csrf_cookie(request, response, app.state.settings.secure_cookies)

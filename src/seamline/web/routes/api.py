@@ -122,7 +122,11 @@ def _service(request: Request) -> Service:
 
 
 def _store(request: Request) -> DecisionStore:
-    return request.app.state.store
+    """The request's workspace, as its user with their role (set by :mod:`seamline.web.auth` on every
+    request; fails closed when missing)."""
+    from seamline.web.auth import decisions_of
+
+    return decisions_of(request)
 
 
 def _content_type(request: Request) -> str:

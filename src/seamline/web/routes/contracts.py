@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile
 from seamline.errors import Problem, SeamlineError
 from seamline.store.repository import LIST_LIMIT_MAX
 from seamline.web import tasks
+from seamline.web.auth import decisions_of
 from seamline.web.security import UploadError, check_csrf, sniff
 from seamline.web.templating import render
 
@@ -74,9 +75,16 @@ def _page(request: Request, **context: Any) -> dict[str, Any]:
         "models": _models(request),
         "names": dict(_models(request)),
         "limit": upload_limit(request),
-        "decisions": request.app.state.store.summaries(limit=LIST_LIMIT_MAX).decisions,
+        "decisions": _decisions(request),
         **context,
     }
+
+
+def _decisions(request: Request) -> list[Any]:
+    """The decisions a check can be kept with: the workspace's newest, if the user may change them."""
+    if not getattr(request.state, "identity", None) or not request.state.identity.can_edit:
+        return []
+    return list(decisions_of(request).summaries(limit=LIST_LIMIT_MAX).decisions)
 
 
 class DecisionIdError(SeamlineError):
@@ -116,12 +124,12 @@ async def contract_check(request: Request) -> HTMLResponse:
     try:
         decision_id = _decision_id(form.get("decision"))
         if decision_id is not None:
-            request.app.state.store.get(decision_id)  # refuse an unknown decision before the work
+            decisions_of(request).get(decision_id)  # refuse an unknown decision before the work
         filename, data = await read_upload(request, form.get("file"))
         checked = await check_in_worker(request, filename, data, claimed_id, view=True)
         attached = None
         if decision_id is not None:
-            attached = request.app.state.store.attach_contract(decision_id, checked["report"])
+            attached = decisions_of(request).attach_contract(decision_id, checked["report"])
     except SeamlineError as exc:
         status = getattr(exc, "status", 404 if type(exc).__name__ == "NotFoundError" else 400)
         ctx = _page(request, error=exc, claimed=claimed_id, decision_id=decision_id)

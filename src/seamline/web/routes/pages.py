@@ -29,7 +29,11 @@ def _service(request: Request) -> Service:
 
 
 def _store(request: Request) -> DecisionStore:
-    return request.app.state.store
+    """The request's workspace, as its user with their role (set by :mod:`seamline.web.auth` on every
+    request; fails closed when missing)."""
+    from seamline.web.auth import decisions_of
+
+    return decisions_of(request)
 
 
 def _questionnaire(
@@ -217,7 +221,8 @@ def list_decisions(
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
 async def open_decision(request: Request, decision_id: int) -> HTMLResponse:
     """A saved decision, drawn from its stored outputs only. The page depends on nothing else but the
-    session's CSRF token, so it is rendered once per version of the decision and kept in memory.
+    session's CSRF token and who is asking (the header, the buttons a role may use), so it is rendered
+    once per version of the decision and identity, and kept in memory.
 
     The version check is one primary-key lookup: on a local SQLite file it takes microseconds, less than
     a hop to the thread pool, so it runs inline; on a database server it runs in the thread pool."""
@@ -226,7 +231,8 @@ async def open_decision(request: Request, decision_id: int) -> HTMLResponse:
         updated = store.updated_at(decision_id)
     else:
         updated = await run_in_threadpool(store.updated_at, decision_id)
-    key = f"{decision_id}:{updated.isoformat()}"
+    identity = getattr(request.state, "identity", None)
+    key = f"{decision_id}:{updated.isoformat()}:{identity.fingerprint if identity else '-'}"
     html = service.fragments.get(key)
     if html is None:
         record = await run_in_threadpool(store.get, decision_id)
