@@ -15,7 +15,7 @@ with the full path over a wide sample of the answer space (tests/advisor/test_va
 from __future__ import annotations
 
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,7 @@ class _Plan:
     weight_reads: Mapping[str, tuple[int, ...]]
     models: tuple[_Model, ...]
     offsets: tuple[int, ...]  # per model, where its variants' criteria scores start in a flat row
+    touching: Mapping[str, tuple[int, ...]]  # answer -> the models whose own rules or variants read it
     questions: tuple[tuple[Test, bool, tuple[int, ...], tuple[int, ...]], ...]  # when, stop, yes, no
     question_fields: frozenset[str]
     stages: tuple[tuple[Test, tuple[int, ...]], ...]  # (the row's stage and condition, favoured models)
@@ -146,6 +147,9 @@ def _compile(kb: KnowledgeBase) -> _Plan:
         weight_reads=_reads([r.when for r in rules.weights]),
         models=tuple(models),
         offsets=tuple(offsets),
+        touching={
+            f: tuple(k for k, m in enumerate(models) if f in m.fields) for m in models for f in m.fields
+        },
         questions=questions,
         question_fields=_fields(*(q.when for q in rules.five_question_test)),
         stages=tuple(
@@ -200,6 +204,7 @@ class Variations:
             for k in range(len(plan.models))
         ]
         self._gated = [n > 0 for n in self._n_gates]
+        self._leading = self._leader(self._scores, self._gated)  # a change that moves no score keeps it
 
     # ------------------------------------------------------------------ the engine's stages, compiled
     def _criteria_scores(self, held: tuple[bool, ...]) -> array[float]:
@@ -278,15 +283,16 @@ class Variations:
         """(the top model, its lead over the runner-up) with ``field`` set to ``value``; the model is None
         when the answers contradict each other or no model is advised, as in ``Recommendation``."""
         plan = self._plan
-        answers = {**self._answers, field: value}
+        answers = self._answers.copy()
+        answers[field] = value
         if field in plan.contradiction_fields:
             if self._any_contradiction(answers):
                 return None, None
         elif self._contradicted:
             return None, None
         bases = self._bases
-        reweigh = False
         reads = plan.weight_reads.get(field)
+        reweigh = False
         if reads:
             held = list(self._weight_held)
             for i in reads:
@@ -297,16 +303,26 @@ class Variations:
                 bases = self._criteria_scores(new_held)
         questions = self._question_counts(answers) if field in plan.question_fields else self._questions
         stages = self._stage_counts(answers) if field in plan.stage_fields else self._stages
-        scores = list(self._scores)
-        gated = list(self._gated)
-        for k, model in enumerate(plan.models):
-            q, st = questions[k], stages[k]
-            touched = field in model.fields
-            if not (reweigh or touched or q != self._questions[k] or st != self._stages[k]):
-                continue  # nothing this model's score reads has changed
+        moved: Iterable[int]  # the models whose score may have moved: only theirs are computed again
+        if reweigh:
+            moved = range(len(plan.models))
+        else:
+            moved = set(plan.touching.get(field, ()))
+            if questions is not self._questions:
+                moved.update(
+                    k for k, (a, b) in enumerate(zip(questions, self._questions, strict=True)) if a != b
+                )
+            if stages is not self._stages:
+                moved.update(k for k, (a, b) in enumerate(zip(stages, self._stages, strict=True)) if a != b)
+            if not moved:
+                return self._leading
+        scores = self._scores.copy()
+        gated = self._gated.copy()
+        for k in moved:
+            model = plan.models[k]
             variant = self._variant[k]
             n_fits, n_gates, n_penalties = self._n_fits[k], self._n_gates[k], self._n_penalties[k]
-            if touched:
+            if field in model.fields:
                 if field in model.variant_fields:
                     variant = self._variant_of(model, answers)
                 fit = self._fit[k]
@@ -319,16 +335,20 @@ class Variations:
                         n_gates += delta
                     else:
                         n_penalties += delta
-            scores[k] = self._score(k, bases[plan.offsets[k] + variant], n_fits, n_penalties, q, st)
+            base = bases[plan.offsets[k] + variant]
+            scores[k] = self._score(k, base, n_fits, n_penalties, questions[k], stages[k])
             gated[k] = n_gates > 0
         return self._leader(scores, gated)
 
     def _leader(self, scores: list[float], gated: list[bool]) -> tuple[str | None, float | None]:
         """The engine's verdicts and ranking reduced to the top model and the margin."""
-        top_score = max((s for s, g in zip(scores, gated, strict=True) if not g), default=0.0)
-        floor = self._plan.viable_min_share * top_score
-        low = top_score > 0
-        advised = [s for s, g in zip(scores, gated, strict=True) if not g and not (low and s < floor)]
+        ungated = [s for s, g in zip(scores, gated, strict=True) if not g]
+        top_score = max(ungated, default=0.0)
+        if top_score > 0:  # below the viable share of the best: not advised
+            floor = self._plan.viable_min_share * top_score
+            advised = [s for s in ungated if not s < floor]
+        else:
+            advised = ungated
         if not advised:
             return None, None
         best = max(advised)
