@@ -8,8 +8,8 @@ cost, for the conditions every advice evaluates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from seamline.conditions import Test, compile_condition
 from seamline.knowledge import KnowledgeBase
@@ -46,3 +46,23 @@ def test_of(kb: KnowledgeBase, when: Mapping[str, Any] | None) -> Test:
 def holds(kb: KnowledgeBase, when: Mapping[str, Any] | None, answers: Mapping[str, Any]) -> bool:
     """``conditions.holds(when, answers)`` for a condition of ``kb``, compiled once."""
     return test_of(kb, when)(answers)
+
+
+class _Rule(Protocol):
+    @property
+    def when(self) -> Any: ...
+
+
+R = TypeVar("R", bound=_Rule)
+
+
+def with_tests(kb: KnowledgeBase, rules: Sequence[R]) -> tuple[tuple[R, Test], ...]:
+    """Each of ``kb``'s ``rules`` (a list the knowledge base holds: a model's fit rules, the mistakes...)
+    with its condition compiled, once per list."""
+    table: dict[int, tuple[Any, tuple[tuple[Any, Test], ...]]] = compiled(kb, "rule lists", dict)
+    hit = table.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    paired = tuple((rule, test_of(kb, rule.when)) for rule in rules)
+    table[id(rules)] = (rules, paired)  # the entry keeps the list alive, so its id is not reused
+    return paired

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from seamline.advisor.derived import holds
+from seamline.advisor.derived import with_tests
 from seamline.knowledge import Contradiction as ContradictionRule
 from seamline.knowledge import KnowledgeBase, Mistake, ModelRule, StageRow
 
@@ -43,9 +43,9 @@ def model_outcomes(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, M
     outcomes = {mid: ModelOutcome() for mid in kb.models}
     for mid, model in kb.models.items():
         out = outcomes[mid]
-        out.fits = [r for r in model.fit if holds(kb, r.when, answers)]
-        for rule in model.misfit:
-            if holds(kb, rule.when, answers):
+        out.fits = [r for r, test in with_tests(kb, model.fit) if test(answers)]
+        for rule, test in with_tests(kb, model.misfit):
+            if test(answers):
                 (out.gates if rule.effect == "not_advised" else out.penalties).append(rule)
     for answered in five_question_test(kb, answers):
         for mid in answered.favours:
@@ -59,8 +59,8 @@ def model_outcomes(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, M
 def five_question_test(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Answered]:
     """The test asked in order; a question marked ``stop_if_yes`` ends it when answered yes."""
     answered = []
-    for q in kb.rules.five_question_test:
-        yes = holds(kb, q.when, answers)
+    for q, test in with_tests(kb, kb.rules.five_question_test):
+        yes = test(answers)
         outcome = q.if_yes if yes else q.if_no
         answered.append(Answered(q.id, q.question, yes, tuple(outcome.favours), outcome.text, q.source))
         if yes and q.stop_if_yes:
@@ -69,14 +69,13 @@ def five_question_test(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[An
 
 
 def stage_rows(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[StageRow]:
-    return [
-        row for row in kb.rules.stage_table if row.stage == answers["stage"] and holds(kb, row.when, answers)
-    ]
+    stage = answers["stage"]
+    return [row for row, test in with_tests(kb, kb.rules.stage_table) if row.stage == stage and test(answers)]
 
 
 def mistakes(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Mistake]:
-    return [m for m in kb.rules.mistakes if holds(kb, m.when, answers)]
+    return [m for m, test in with_tests(kb, kb.rules.mistakes) if test(answers)]
 
 
 def contradictions(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[ContradictionRule]:
-    return [c for c in kb.rules.contradictions if holds(kb, c.when, answers)]
+    return [c for c, test in with_tests(kb, kb.rules.contradictions) if test(answers)]

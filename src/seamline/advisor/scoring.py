@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from seamline.advisor.derived import holds
+from seamline.advisor.derived import with_tests
 from seamline.advisor.result import WeightUsed
 from seamline.knowledge import EngagementModel, KnowledgeBase, ProfileValue
 from seamline.situation import Situation
@@ -24,8 +24,8 @@ def derive_weights(
     """One weight per criterion, saying where it came from."""
     values = {cid: c.default_weight for cid, c in kb.criteria.items()}
     rules: dict[str, list[str]] = {cid: [] for cid in kb.criteria}
-    for rule in kb.rules.weights:
-        if holds(kb, rule.when, answers):
+    for rule, test in with_tests(kb, kb.rules.weights):
+        if test(answers):
             for cid, extra in rule.add.items():
                 values[cid] += extra
                 rules[cid].append(rule.id)
@@ -46,8 +46,8 @@ def profile_for(
     """The model's profile (one of ``kb``'s) with the first pricing variant whose condition holds applied
     on top."""
     profile = dict(model.profile)
-    for variant in model.pricing_variants:
-        if holds(kb, variant.when, answers):
+    for variant, test in with_tests(kb, model.pricing_variants):
+        if test(answers):
             profile.update(variant.profile)
             return variant.id, profile
     return None, profile
