@@ -267,7 +267,10 @@ class Auth:
         bad token, :class:`NotFoundError` for a workspace the user is not in, :class:`NoAccounts`."""
         authorization = headers.get(b"authorization")
         wanted = headers.get(b"x-seamline-workspace")
-        if not await self.has_accounts(fresh=authorization is not None):
+        accounts = await self.has_accounts()
+        if not accounts and authorization is not None:  # a token may be newer than the cached answer
+            accounts = await self.has_accounts(fresh=True)
+        if not accounts:
             if not self.local_server:
                 raise NoAccounts(
                     "server: no accounts exist, and this server listens on a network address; "
