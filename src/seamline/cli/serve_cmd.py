@@ -44,6 +44,7 @@ def serve(
 
     from seamline.settings import Settings
     from seamline.web.app import create_app
+    from seamline.web.serving import HTTP_PROTOCOL
 
     _check_port(host, port)
     overrides: dict[str, object] = {"database_url": database_url, "host": host}
@@ -61,7 +62,7 @@ def serve(
         console.print(f"{workers} server processes", markup=False)
     console.print("press Ctrl+C to stop")
     if workers == 1:
-        uvicorn.run(web, host=host, port=port, log_level="warning")
+        uvicorn.run(web, host=host, port=port, log_level="warning", http=HTTP_PROTOCOL, access_log=False)
         return
     import os
 
@@ -78,6 +79,8 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        http=HTTP_PROTOCOL,  # TCP_NODELAY on each connection (see seamline.web.serving)
+        access_log=False,
     )
 
 
