@@ -6,8 +6,10 @@ answers, benchmarks/situation_space.py, none sent twice, so nothing is served fr
 through the example situations (repeats, answered from the server's cache); then the saved decision's
 results page ``GET /decisions/{id}``; then, with --saved decisions in the database (10,000 by default,
 inserted directly through the store, each with the saved decision's full outputs), the list endpoint
-``GET /api/v1/decisions`` (first page, a deep page, a name search) and the ``/decisions`` page.
-Prints requests/s and p50/p99 latency per target.
+``GET /api/v1/decisions`` (first page, a deep page by offset and by cursor, a name search) and the
+``/decisions`` page. Prints requests/s and p50/p99 latency per target, and the processor time the server
+(every process of it) and this load generator spent per request: the server's share does not depend on
+what else runs on the machine, so it tells the capacity even when the wall-clock figures are disturbed.
 
     .venv/bin/python benchmarks/web_load.py [--clients 50] [--seconds 10] [--max-requests 20000]
         [--distinct 40000] [--serve-args "--workers 2"] [--saved 10000] [--targets advise,results,list]
@@ -75,6 +77,20 @@ def fill(url: str, schema: str | None, template: dict[str, Any], count: int) -> 
     return time.perf_counter() - t0
 
 
+def cursor_at(base: str, offset: int) -> str:
+    """The path of the list page that starts at ``offset``, asked by cursor: the cursor is found by walking
+    the pages before it once, by their next_cursor (200 rows at a time)."""
+    cursor, at = None, 0
+    while at < offset:
+        step = min(200, offset - at)
+        query = f"limit={step}" + (f"&cursor={cursor}" if cursor else "")
+        cursor = httpx.get(f"{base}/api/v1/decisions?{query}", timeout=60).json()["next_cursor"]
+        at += step
+        if cursor is None:
+            break
+    return "/api/v1/decisions" + (f"?cursor={cursor}" if cursor else "")
+
+
 def postgres_schema(url: str, schema: str, *, drop: bool) -> None:
     from sqlalchemy import create_engine, text
 
@@ -95,6 +111,52 @@ def situations() -> list[dict[str, Any]]:
         if isinstance(data, dict) and "stage" in data and "work" in data:
             out.append(data)
     return out
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: str) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def server_pids(port: int) -> set[str]:
+    """The ``seamline serve --port PORT`` process and every process under it (server workers, job pool)."""
+    parents: dict[str, str] = {}
+    root = None
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        fields = _stat(pid)
+        if fields is None:
+            continue
+        parents[pid] = fields[1]
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                args = fh.read().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in args and str(port).encode() in args:
+            root = pid
+    found = {root} if root else set()
+    grew = True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in found} - found
+        found |= more
+        grew = bool(more)
+    return found
+
+
+def cpu_seconds(pids: set[str]) -> float:
+    """User and system processor time of these processes so far."""
+    total = 0
+    for pid in pids:
+        fields = _stat(pid)
+        if fields is not None:
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / TICK
 
 
 def request_bytes(method: str, path: str, port: int, body: Any) -> bytes:
@@ -264,12 +326,15 @@ def main() -> None:
                     print(
                         f"  {total} saved decisions ({size:.0f} KB of outputs each; inserted in {took:.1f} s)"
                     )
+                    deep = min(9000, max(0, total - 50))
                     targets += [
                         ("GET list, first page", "GET", "/api/v1/decisions", [], [None]),
-                        ("GET list, offset 9000", "GET", "/api/v1/decisions?offset=9000", [], [None]),
+                        (f"GET list, offset {deep}", "GET", f"/api/v1/decisions?offset={deep}", [], [None]),
+                        (f"GET list, cursor {deep}", "GET", cursor_at(base, deep), [], [None]),
                         ("GET list, search", "GET", "/api/v1/decisions?q=billing", [], [None]),
                         ("GET /decisions page", "GET", "/decisions", [], [None]),
                     ]
+                pids = server_pids(port)
                 for label, method, path, b, first in targets:
                     cold = asyncio.run(first_requests(port, method, path, first))
                     median = sorted(cold)[len(cold) // 2]
@@ -278,13 +343,19 @@ def main() -> None:
                         f"median {median:.1f} ms over {len(cold)}"
                     )
                     asyncio.run(drive(port, method, path, b, args.clients, args.warmup, args.max_requests))
+                    server_before, client_before = cpu_seconds(pids), time.process_time()
                     r = asyncio.run(
                         drive(port, method, path, b, args.clients, args.seconds, args.max_requests)
                     )
+                    done = max(1, r["requests"] + r["errors"])
+                    r["server_cpu_ms"] = (cpu_seconds(pids) - server_before) * 1000 / done
+                    r["client_cpu_ms"] = (time.process_time() - client_before) * 1000 / done
                     print(
                         f"  {label:22s} {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms"
                         f"  p99 {r['p99_ms']:6.1f} ms  max {r['max_ms']:6.1f} ms"
                         f"  ({r['requests']} ok, {r['errors']} errors)"
+                        f"  processor per request: server {r['server_cpu_ms']:.2f} ms,"
+                        f" load generator {r['client_cpu_ms']:.2f} ms"
                     )
                     print(
                         "  json: " + json.dumps({"target": label, **{k: round(v, 2) for k, v in r.items()}})
