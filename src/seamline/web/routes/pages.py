@@ -184,38 +184,46 @@ def _results_page(
 
 
 @router.get("/decisions", response_class=HTMLResponse)
-def list_decisions(
+async def list_decisions(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=LIST_LIMIT_MAX)] = LIST_LIMIT,
     offset: Annotated[int, Query(ge=0, le=LIST_OFFSET_MAX)] = 0,
     q: Annotated[str | None, Query(max_length=QUERY_MAX)] = None,
 ) -> HTMLResponse:
     """Saved decisions, newest first, a page of summaries at a time, with a search by name; after a
-    delete, "Deleted “X”. Undo"."""
+    delete, "Deleted “X”. Undo".
+
+    On a local SQLite file the page is read and drawn inline: one covering-index read and a template of
+    at most 200 rows, under a millisecond each with 50 rows, less than the hand-over to a thread and the
+    contention for the GIL that comes with it; from a database server, in the thread pool."""
     from seamline.web.routes.history import list_notice
 
     store = _store(request)
-    page = store.summaries(limit=limit, offset=offset, q=q)
     params = request.query_params
-    notice = list_notice(store, params.get("deleted"), params.get("restored"))
 
-    def link(to: int | None) -> str | None:
-        if to is None:
-            return None
-        query = {"offset": to, **({"limit": page.limit} if page.limit != LIST_LIMIT else {})}
-        return "/decisions?" + urlencode({**query, **({"q": page.q} if page.q else {})})
+    def draw() -> HTMLResponse:
+        page = store.summaries(limit=limit, offset=offset, q=q)
+        notice = list_notice(store, params.get("deleted"), params.get("restored"))
 
-    return render(
-        request,
-        "decisions.html",
-        {
-            "decisions": page.decisions,
-            "page": page,
-            "next_url": link(page.next_offset),
-            "previous_url": link(page.previous_offset),
-            "notice": notice,
-        },
-    )
+        def link(to: int | None) -> str | None:
+            if to is None:
+                return None
+            query = {"offset": to, **({"limit": page.limit} if page.limit != LIST_LIMIT else {})}
+            return "/decisions?" + urlencode({**query, **({"q": page.q} if page.q else {})})
+
+        return render(
+            request,
+            "decisions.html",
+            {
+                "decisions": page.decisions,
+                "page": page,
+                "next_url": link(page.next_offset),
+                "previous_url": link(page.previous_offset),
+                "notice": notice,
+            },
+        )
+
+    return draw() if store.local else await run_in_threadpool(draw)
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
