@@ -43,6 +43,24 @@ def test_live_fragment_shows_the_recommendation(client: Any, situation: dict[str
     assert "1 question left" in r.text and "data-model" not in r.text
 
 
+def test_live_panel_and_saving_share_one_definition_of_required(
+    client: Any, situation: dict[str, Any]
+) -> None:
+    tok = token(client)
+    form = form_of(situation)
+    unnamed = {k: v for k, v in form.items() if k != "name"}
+    both = {k: v for k, v in unnamed.items() if k != "work.scope"}
+    live = client.post("/fragments/advise", data={**both, "csrf_token": tok})
+    saved = client.post("/decisions", data={**both, "csrf_token": tok}, follow_redirects=False)
+    assert saved.status_code == 400
+    assert "2 question(s) not answered" in saved.text
+    assert "2 questions left" in live.text and "Name of this decision" in live.text
+    # only the name left: the recommendation is previewed, and the name is still asked for
+    live = client.post("/fragments/advise", data={**unnamed, "csrf_token": tok})
+    assert "data-model=" in live.text
+    assert "1 question left before saving: Name of this decision" in live.text
+
+
 def test_form_posts_without_the_token_are_refused(client: Any, situation: dict[str, Any]) -> None:
     form = form_of(situation)
     client.get("/")

@@ -65,23 +65,26 @@ def _questionnaire(
 
 
 def _live_context(service: Service, values: dict[str, Any]) -> dict[str, Any]:
-    """The live panel: the recommendation when every question is answered, else what is left."""
+    """The live panel: the recommendation when every question is answered, else what is left.
+
+    "Required" is the one definition saving uses (``form_to_data``'s missing list): the name counts
+    as a question left, as it does when saving; the recommendation is still previewed when the name
+    is the only one left (it does not change the advice).
+    """
     try:
         data, missing = service.form_to_data(values)
     except SituationError as exc:
         return {"live_error": exc}
-    if "name" in missing:
-        missing.remove("name")
-        data["name"] = "Untitled decision"
+    labels = [service.kb.questions[m].label if m in service.kb.questions else m for m in missing]
+    if missing and missing != ["name"]:
+        return {"missing": labels}
     if missing:
-        return {
-            "missing": [service.kb.questions[m].label if m in service.kb.questions else m for m in missing]
-        }
+        data["name"] = "Untitled decision"  # a preview only: saving still asks for the name
     try:
         situation = service.parse(data, "questionnaire")
     except SeamlineError as exc:
         return {"live_error": exc}
-    return {"live": service.advise(situation)}
+    return {"live": service.advise(situation), "missing": labels}
 
 
 @router.get("/", response_class=HTMLResponse)
