@@ -228,3 +228,73 @@ def test_lists_read_one_index_and_never_the_rows(store: DecisionStore) -> None:
             )
             assert "ix_decisions_workspace_list" in indexes
             assert ("ix_decisions_name_trgm" in indexes) == bool(available)
+
+
+def _list_version(store: DecisionStore) -> int | None:
+    from sqlalchemy import text
+
+    with store.engine.connect() as conn:
+        value = conn.scalar(
+            text("SELECT version FROM decision_list_versions WHERE workspace_id = :w"),
+            {"w": store.workspace_id},
+        )
+    return None if value is None else int(value)
+
+
+def test_a_page_read_before_is_answered_with_one_primary_key_read(store: DecisionStore) -> None:
+    for i in range(3):
+        store.create(**_fields(f"D{i}"))
+    first = store.summaries(limit=2)
+    seen = statements(store)
+    again = store.summaries(limit=2)
+    assert again is first and again.summaries_json() == first.summaries_json()
+    assert len(seen) == 1 and "decision_list_versions" in seen[0], seen
+    assert "count(" not in seen[0]
+
+
+def test_every_change_by_any_process_is_seen_at_once(store: DecisionStore, database: Any) -> None:
+    """The list version is raised by the database itself (triggers), so a change made through another
+    engine (another server process), by a plain SQL statement, or by the trash purge shows on the very
+    next list; a rolled-back change raises nothing."""
+    from sqlalchemy import text
+
+    url, schema = database
+    ids = [store.create(**_fields(f"D{i}")).id for i in range(3)]
+    names = lambda: [d.name for d in store.summaries().decisions]  # noqa: E731
+    assert names() == ["D2", "D1", "D0"]
+    other = open_store(url, schema=schema)  # another process's store on the same database
+    try:
+        other.rename(ids[0], "renamed elsewhere")
+        assert names() == ["renamed elsewhere", "D2", "D1"]
+        other.delete(ids[1])
+        assert names() == ["renamed elsewhere", "D2"] and store.summaries(q="d1").total == 0
+        other.undelete(ids[1])
+        assert "D1" in names() and store.summaries().total == 3
+        before = _list_version(store)
+        with other.engine.connect() as conn:
+            conn.execute(text("UPDATE decisions SET name = 'by hand' WHERE id = :i"), {"i": ids[2]})
+            conn.rollback()
+        assert _list_version(store) == before and "by hand" not in names()
+        with other.engine.begin() as conn:
+            conn.execute(text("UPDATE decisions SET name = 'by hand' WHERE id = :i"), {"i": ids[2]})
+        assert _list_version(store) != before and "by hand" in names()
+        with other.engine.begin() as conn:
+            conn.execute(text("DELETE FROM decisions WHERE id = :i"), {"i": ids[2]})
+        assert "by hand" not in names() and store.summaries().total == 2
+    finally:
+        other.engine.dispose()
+
+
+def test_list_versions_are_per_workspace(store: DecisionStore) -> None:
+    from seamline.store.accounts import AccountStore
+
+    accounts = AccountStore(store.engine)
+    user = accounts.add_user("alice", "correct horse battery staple")
+    space = accounts.add_workspace("Procurement", owner=user.id)
+    theirs = store.scoped(space.id, user_id=user.id, role="owner")
+    store.create(**_fields("local one"))
+    local_page = store.summaries()
+    local_version = _list_version(store)
+    theirs.create(**_fields("theirs"))
+    assert _list_version(store) == local_version and store.summaries() is local_page
+    assert [d.name for d in theirs.summaries().decisions] == ["theirs"]

@@ -7,11 +7,13 @@ import binascii
 import builtins
 import functools
 import json
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from threading import Lock
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 from sqlalchemy import Engine, Integer, Select, String, bindparam, delete, func, select, tuple_
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +24,7 @@ from seamline.store.tables import (
     LOCAL_USER_ID,
     LOCAL_WORKSPACE_ID,
     ROLES,
+    DecisionListVersionRow,
     DecisionRow,
     DecisionVersionRow,
     MetaRow,
@@ -206,6 +209,14 @@ class DecisionPage(BaseModel):
     limit: int
     offset: int
     q: str | None = None
+    _summaries_json: str | None = PrivateAttr(default=None)
+
+    def summaries_json(self) -> str:
+        """The decisions' summaries as compact JSON (a list), encoded once per page: a page kept by the
+        store (see :meth:`DecisionStore.summaries`) is answered again without encoding it again."""
+        if self._summaries_json is None:
+            self._summaries_json = json.dumps([d.summary() for d in self.decisions], separators=(",", ":"))
+        return self._summaries_json
 
     @property
     def next_offset(self) -> int | None:
@@ -331,6 +342,38 @@ def check_name(name: Any, where: str = "name") -> str:
     return name
 
 
+PAGES_KEPT = 128  # list pages kept per server process (50 summaries are about 10 KB)
+
+
+class _Pages:
+    """List pages read earlier, each with the workspace's list version it was read at (thread-safe)."""
+
+    def __init__(self, size: int = PAGES_KEPT) -> None:
+        self.size = size
+        self.data: OrderedDict[tuple[Any, ...], tuple[int | None, DecisionPage]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple[Any, ...], version: int | None) -> DecisionPage | None:
+        with self.lock:
+            hit = self.data.get(key)
+            if hit is None or hit[0] != version:
+                return None
+            self.data.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: tuple[Any, ...], version: int | None, page: DecisionPage) -> None:
+        with self.lock:
+            self.data[key] = (version, page)
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+_LIST_VERSION = select(DecisionListVersionRow.version).where(
+    DecisionListVersionRow.workspace_id == bindparam("workspace_id")
+)
+
+
 @functools.cache
 def _list_statements(dialect: str, search: bool, after: bool) -> tuple[Select[*tuple[Any, ...]], Select[int]]:
     """(the page, the count) for a workspace's live decisions, with the name search and the keyset
@@ -380,6 +423,7 @@ class DecisionStore:
         role: str = "owner",
         trash_days: int = TRASH_DAYS,
         _sessions: sessionmaker[Session] | None = None,
+        _pages: _Pages | None = None,
     ) -> None:
         if role not in ROLES:
             raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
@@ -391,6 +435,7 @@ class DecisionStore:
         self.role = role
         self.trash_days = trash_days
         self._sessions = _sessions or sessionmaker(engine, expire_on_commit=False)
+        self._pages = _pages or _Pages()  # shared by every store scoped from this one
 
     def scoped(self, workspace_id: int, *, user_id: int | None, role: str) -> DecisionStore:
         """The same database, bound to ``workspace_id`` and acting as ``user_id`` with ``role``."""
@@ -401,6 +446,7 @@ class DecisionStore:
             role=role,
             trash_days=self.trash_days,
             _sessions=self._sessions,
+            _pages=self._pages,
         )
 
     @property
@@ -541,7 +587,10 @@ class DecisionStore:
         cursor carries; ``offset`` itself is ignored.
 
         Reads the summary columns only, from one covering index (migration 0005): the statements are built
-        once per dialect and the rows are read with Core, not as ORM objects."""
+        once per dialect and the rows are read with Core, not as ORM objects. A page read before is
+        answered from memory while the workspace's list version (migration 0006: raised by the database
+        with every change to its decisions, by any process) is the one it was read at: one primary-key
+        read instead of the page and its count."""
         limit, offset = _check_window(limit, offset)
         q = check_query(q)
         params: dict[str, Any] = {"workspace_id": self.workspace_id, "limit": limit, "offset": offset}
@@ -551,8 +600,13 @@ class DecisionStore:
             )
         if q is not None:
             params["pattern"] = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        key = (self.workspace_id, limit, params["offset"], q, cursor)
         page, counting = _list_statements(self.engine.dialect.name, q is not None, cursor is not None)
         with self.engine.connect() as conn:
+            version = conn.execute(_LIST_VERSION, params).scalar()  # read first: a page is never older
+            kept = self._pages.get(key, version)
+            if kept is not None:
+                return kept
             rows = conn.execute(page, params).all()
             total = conn.execute(counting, params).scalar() or 0
         summary = DecisionSummary  # validating is quicker than model_construct (Rust, not Python)
@@ -568,7 +622,9 @@ class DecisionStore:
             )
             for r in rows
         ]
-        return DecisionPage(decisions=decisions, total=total, limit=limit, offset=params["offset"], q=q)
+        found = DecisionPage(decisions=decisions, total=total, limit=limit, offset=params["offset"], q=q)
+        self._pages.put(key, version, found)
+        return found
 
     def count(self) -> int:
         with self._session() as session:

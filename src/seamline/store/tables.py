@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -152,6 +162,16 @@ class DecisionVersionRow(Base):
     outputs: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     contract: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     change: Mapped[str] = mapped_column(String(40), nullable=False)  # what replaced it: renamed, edited, ...
+
+
+class DecisionListVersionRow(Base):
+    """Per workspace, a number the database raises with every change to its decisions (triggers of
+    migration 0006): a list page read earlier is still right while the number is the same."""
+
+    __tablename__ = "decision_list_versions"
+
+    workspace_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
 class MetaRow(Base):

@@ -398,16 +398,17 @@ async def list_decisions(
         next_url = f"{request.url.path}?{urlencode({'limit': page.limit, 'cursor': next_cursor, **searched})}"
     else:
         next_url = f"{request.url.path}?{urlencode({'limit': page.limit, 'offset': following, **searched})}"
-    body = {
-        "decisions": [r.summary() for r in page.decisions],
+    rest = {
         "total": page.total,
         "limit": page.limit,
         "offset": page.offset,
         "next": next_url,
         "next_cursor": next_cursor,
     }
-    # plain JSON already (strings and numbers): encoded directly, not walked again by FastAPI's encoder
-    return Response(json.dumps(body, separators=(",", ":")), media_type="application/json")
+    # plain JSON (strings and numbers), encoded directly, not walked again by FastAPI's encoder; the
+    # summaries encoded once per page (a page the store kept is answered again without encoding it)
+    body = '{"decisions":' + page.summaries_json() + "," + json.dumps(rest, separators=(",", ":"))[1:]
+    return Response(body, media_type="application/json")
 
 
 def _compute(request: Request, data: dict[str, Any], name: str | None = None) -> dict[str, Any]:
