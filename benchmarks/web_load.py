@@ -6,8 +6,12 @@ answers, benchmarks/situation_space.py, none sent twice, so nothing is served fr
 through the example situations (repeats, answered from the server's cache); then the saved decision's
 results page ``GET /decisions/{id}``; then, with --saved decisions in the database (10,000 by default,
 inserted directly through the store, each with the saved decision's full outputs), the list endpoint
-``GET /api/v1/decisions`` (first page, a deep page by offset and by cursor, a name search) and the
-``/decisions`` page. Prints requests/s and p50/p99 latency per target, and the processor time the server
+``GET /api/v1/decisions`` (first page, a deep page by offset and by cursor, a name search, and pages no
+request asked before: a new offset and length each time, so none is answered from the server's memory)
+and the ``/decisions`` page. A server keeps the list pages it read while the workspace's decisions do not
+change (the repeated targets measure that); the unseen pages measure the database reads.
+
+Prints requests/s and p50/p99 latency per target, and the processor time the server
 (every process of it) and this load generator spent per request: the server's share does not depend on
 what else runs on the machine, so it tells the capacity even when the wall-clock figures are disturbed.
 
@@ -27,6 +31,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -327,10 +332,26 @@ def main() -> None:
                         f"  {total} saved decisions ({size:.0f} KB of outputs each; inserted in {took:.1f} s)"
                     )
                     deep = min(9000, max(0, total - 50))
+                    # pages a server has not seen: every request another (offset, limit), none sent twice
+                    windows = [(o, n) for o in range(max(1, total - 50)) for n in (20, 50)]
+                    random.Random(14).shuffle(windows)
+                    unseen = Once(
+                        [
+                            request_bytes("GET", f"/api/v1/decisions?offset={o}&limit={n}", port, None)
+                            for o, n in windows
+                        ]
+                    )
                     targets += [
                         ("GET list, first page", "GET", "/api/v1/decisions", [], [None]),
                         (f"GET list, offset {deep}", "GET", f"/api/v1/decisions?offset={deep}", [], [None]),
                         (f"GET list, cursor {deep}", "GET", cursor_at(base, deep), [], [None]),
+                        (
+                            "GET list, unseen pages",
+                            "GET",
+                            "/api/v1/decisions?offset=1&limit=49",
+                            unseen,
+                            [None],
+                        ),
                         ("GET list, search", "GET", "/api/v1/decisions?q=billing", [], [None]),
                         ("GET /decisions page", "GET", "/decisions", [], [None]),
                     ]

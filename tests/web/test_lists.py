@@ -116,3 +116,31 @@ def test_api_list_refuses_a_cursor_it_did_not_give(client: Any) -> None:
     cursor = client.get("/api/v1/decisions", params={"q": "pay", "limit": 1}).json()["next_cursor"]
     r = client.get("/api/v1/decisions", params={"q": "data", "cursor": cursor})
     assert r.status_code == 422 and r.json()["error"]["field"] == "cursor"
+
+
+def test_the_list_rows_are_drawn_once_per_page_and_carry_each_sessions_token(client: Any) -> None:
+    """The rows are drawn once while the page is unchanged (``_decision_rows.html``), each session's own
+    CSRF token put in; a rename draws them again."""
+    import re
+
+    ids = _fill(client.app.state.store, ["First", "Second"])
+    env = client.app.state.templates.env
+    template = env.get_template("_decision_rows.html")
+    drawn: list[int] = []
+    original = template.render
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        drawn.append(1)
+        return original(*args, **kwargs)
+
+    template.render = counted  # type: ignore[method-assign]
+    pages = {}
+    for token in ("A" * 43, "b-_" * 15):
+        client.cookies.set("seamline_csrf", token)
+        pages[token] = client.get("/decisions").text
+    assert len(drawn) == 1
+    for token, html in pages.items():
+        assert set(re.findall(r'name="csrf_token" value="([^"]+)"', html)) == {token}
+    assert pages["A" * 43].replace("A" * 43, "b-_" * 15) == pages["b-_" * 15]
+    client.app.state.store.rename(ids[0], "First, renamed")
+    assert "First, renamed" in client.get("/decisions").text and len(drawn) == 2

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from seamline.errors import SeamlineError, SituationError
 from seamline.situation import Situation
-from seamline.store import DecisionRecord, DecisionStore, DecisionSummary
+from seamline.store import DecisionPage, DecisionRecord, DecisionStore, DecisionSummary
 from seamline.store.repository import LIST_LIMIT, LIST_LIMIT_MAX, LIST_OFFSET_MAX, QUERY_MAX
 from seamline.web.security import check_csrf, csrf_token, set_csrf_cookie
 from seamline.web.service import Service, flat_values
@@ -219,6 +219,7 @@ async def list_decisions(
             "decisions.html",
             {
                 "decisions": page.decisions,
+                "rows": _decision_rows(request, page),
                 "page": page,
                 "next_url": link(page.next_offset),
                 "previous_url": link(page.previous_offset),
@@ -227,6 +228,31 @@ async def list_decisions(
         )
 
     return draw() if store.local else await run_in_threadpool(draw)
+
+
+# stands for the session's CSRF token in a drawn list of rows (random per process: no name can hold it)
+ROWS_TOKEN = "csrf" + secrets.token_hex(16)
+
+
+def _decision_rows(request: Request, page: DecisionPage) -> Markup:
+    """The list's rows (``_decision_rows.html``): drawn once per page of summaries and role while the store
+    keeps the page (its workspace's decisions unchanged), with a placeholder for the CSRF token, which is
+    put in afterwards. A token is letters, digits, ``-`` and ``_`` (``security.csrf_token``), which
+    escaping leaves as they are, so the rows are exactly what drawing them with the token gives; a list
+    of 50 rows took 0.75 ms to draw, most of a page's time."""
+    service = _service(request)
+    identity = getattr(request.state, "identity", None)
+    can_edit = bool(identity is not None and identity.can_edit)  # as templating.render says it
+    key = f"decision rows {id(page)} {can_edit}"
+    kept = service.fragments.get(key)
+    if kept is None or kept[0] is not page:  # the page object itself is kept: its id is never reused
+        template = request.app.state.templates.get_template("_decision_rows.html")
+        html = template.render(
+            decisions=page.decisions, service=service, can_edit=can_edit, csrf_token=ROWS_TOKEN
+        )
+        kept = (page, html)
+        service.fragments.put(key, kept)
+    return Markup(kept[1].replace(ROWS_TOKEN, csrf_token(request)))
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
