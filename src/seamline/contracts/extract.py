@@ -40,7 +40,7 @@ class Budget:
             raise DocumentError(
                 f"{self.path}: the document's text is over the {self.max_chars}-character limit "
                 f"(limits.max_text_chars {WHERE}); split the document, or raise the limit in a knowledge "
-                "folder of your own (--knowledge)"
+                "folder of your own"
             )
 
     def check(self, pending: int) -> None:
@@ -53,7 +53,7 @@ class Budget:
             raise DocumentError(
                 f"{self.path}: reading the document took longer than the {self.seconds:g}-second limit "
                 f"(limits.max_read_seconds {WHERE}); export a simpler copy (plain text), or raise the limit "
-                "in a knowledge folder of your own (--knowledge)"
+                "in a knowledge folder of your own"
             )
 
 

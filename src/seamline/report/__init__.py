@@ -61,7 +61,7 @@ def render(document: DecisionDocument, fmt: str) -> bytes:
         from seamline.report.render_pdf import render_pdf
 
         return render_pdf(document)
-    raise SeamlineError(f"--format: unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    raise SeamlineError(f"format: unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
 
 
 def __getattr__(name: str) -> Any:
