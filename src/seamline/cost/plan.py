@@ -273,6 +273,13 @@ def build_plan(
     )
 
 
+def default_inputs(situation: Situation, knowledge: Path | str | None = None) -> dict[str, Input]:
+    """Every rate and parameter at its cited default, priced in the markets the situation's answers name
+    (its ``costs`` overrides not applied): what "your assumptions" are compared with."""
+    ck = load_cost_knowledge(knowledge)
+    return _catalogue(ck, _markets(situation, ck))
+
+
 def _markets(situation: Situation, ck: CostKnowledge) -> Markets:
     given = situation.market
     defaults = ck.market_defaults

@@ -45,7 +45,7 @@ def status_of(exc: SeamlineError, api: bool = False) -> int:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready app: database migrated, examples loaded on first run, routes and static files mounted."""
     from seamline.web import auth
-    from seamline.web.routes import accounts, api, contracts, history, pages
+    from seamline.web.routes import accounts, api, assumptions, contracts, history, pages
 
     settings = settings or Settings.from_env()
     store = open_store(settings.database_url, schema=settings.database_schema, trash_days=settings.trash_days)
@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(contracts.router)
+    app.include_router(assumptions.api_router)
+    app.include_router(assumptions.pages_router)
     app.include_router(history.api_router)
     app.include_router(history.pages_router)
     app.include_router(accounts.api_router)

@@ -165,13 +165,26 @@ def _save(request: Request, situation: Situation, decision_id: int | None = None
 
 
 def _results_page(
-    request: Request, situation: dict[str, Any], outputs: dict[str, Any], decision: DecisionRecord | None
+    request: Request,
+    situation: dict[str, Any],
+    outputs: dict[str, Any],
+    decision: DecisionRecord | None,
+    extra: dict[str, Any] | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
+    """The results page; for a saved decision that the user may change, with the assumptions panel
+    (``extra``: the panel's context when a save was refused, with its errors and what was typed)."""
     service = _service(request)
     view = results_view(service, outputs)
     template = request.app.state.templates.env.get_template("_results_body.html")
     contract = decision.contract if decision else None
-    body = Markup(template.render(**view, service=service, contract=contract))
+    body = Markup(template.render(**view, service=service, contract=contract, decision=decision))
+    identity = getattr(request.state, "identity", None)
+    panel: dict[str, Any] = {}
+    if decision is not None and identity is not None and identity.can_edit:
+        from seamline.web.routes.assumptions import panel_context
+
+        panel = extra if extra is not None else panel_context(service, situation)
     return render(
         request,
         "results.html",
@@ -182,7 +195,9 @@ def _results_page(
             "values": flat_values(situation),
             "report_formats": REPORT_FORMATS if decision and report_available() else (),
             "saved_version": outputs.get("knowledge_version"),
+            **panel,
         },
+        status_code=status_code,
     )
 
 
@@ -278,9 +293,42 @@ async def open_decision(request: Request, decision_id: int) -> HTMLResponse:
         html = bytes(response.body).decode()
         service.fragments.put(key, html)
         request.state.csrf = None
+    notice = await _notice(request, store, decision_id)
+    if notice:
+        html = html.replace(NOTICE_MARK, notice, 1)
     response = HTMLResponse(html.replace(PLACEHOLDER, csrf_token(request)))
     set_csrf_cookie(request, response, request.app.state.settings.secure_cookies)
     return response
+
+
+NOTICE_MARK = "<!--seamline-notice-->"  # where results.html takes a notice (the page itself is kept)
+NOTICES = {
+    ("assumptions", "saved"): "Saved your assumptions: the answer, the costs and the document use them.",
+    ("assumptions", "reset"): "Every figure is back to its cited default.",
+    ("contract", "removed"): "Removed the contract check from this decision.",
+}
+
+
+async def _notice(request: Request, store: DecisionStore, decision_id: int) -> str:
+    """A line after a change (``?assumptions=saved``, ``?contract=removed``) with an Undo that restores
+    the version the change replaced (kept by the decision's history)."""
+    from markupsafe import escape
+
+    found = next(
+        (text for (key, value), text in NOTICES.items() if request.query_params.get(key) == value), None
+    )
+    if found is None:
+        return ""
+    record = await run_in_threadpool(store.get, decision_id)
+    undo = ""
+    identity = getattr(request.state, "identity", None)
+    if record.version > 1 and identity is not None and identity.can_edit:
+        undo = (
+            f' <form method="post" class="inline" action="/decisions/{record.id}/history/'
+            f'{record.version - 1}/restore"><input type="hidden" name="csrf_token" value="{PLACEHOLDER}">'
+            '<button type="submit" class="link">Undo</button></form>'
+        )
+    return f'<p class="notice" role="status" data-testid="notice">{escape(found)}{undo}</p>'
 
 
 @router.get("/decisions/{decision_id}/edit", response_class=HTMLResponse)
