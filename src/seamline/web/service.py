@@ -388,6 +388,19 @@ class Service:
                 return option.label
         return str(value)
 
+    def numbered_sources(self, *parts: Any) -> dict[str, Any]:
+        """The sources the parts of a results page cite, numbered (:func:`seamline.web.readable.
+        numbered_sources`)."""
+        from seamline.web.readable import numbered_sources
+
+        return numbered_sources(self.kb, *parts)
+
+    def contract_items(self, contract: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+        """A kept contract check's items in plain words (:func:`seamline.web.readable.contract_items`)."""
+        from seamline.web.readable import contract_items
+
+        return contract_items(self.knowledge, contract)
+
     def model_name(self, model_id: str | None) -> str:
         if model_id and model_id in self.kb.models:
             return self.kb.models[model_id].name

@@ -129,7 +129,9 @@ def _outcome(request: Request, outputs: dict[str, Any], record: DecisionRecord) 
     service = _service(request)
     view = results_view(service, outputs)
     template = request.app.state.templates.env.get_template("_results_body.html")
-    body = Markup(template.render(**view, service=service, contract=record.contract, decision=record))
+    body = Markup(
+        template.render(**view, service=service, contract=record.contract, decision=record, can_edit=True)
+    )
     return {"outputs": outputs, "view": view, "body": body}
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from seamline.errors import Problem, SeamlineError
@@ -143,3 +144,81 @@ async def contract_check(request: Request) -> HTMLResponse:
         attached=attached,
     )
     return render(request, "contract.html", ctx)
+
+
+# ------------------------------------------------------------------------------------------ a kept check
+def stored_view(report: dict[str, Any], knowledge: Any) -> dict[str, Any]:
+    """The contract page's view of a check kept with a decision: the document's text is not kept, so each
+    piece of evidence is the clause itself, highlighted whole."""
+    import copy
+
+    from seamline.web.views import report_view
+
+    data = copy.deepcopy(report)
+    text_parts: list[str] = []
+    offset = 0
+
+    def place(ev: dict[str, Any]) -> None:  # lay the clauses end to end so report_view can quote them
+        nonlocal offset
+        clause = str(ev.get("text", ""))
+        ev["start"], ev["end"] = offset, offset + len(clause)
+        text_parts.append(clause + "\n")
+        offset += len(clause) + 1
+
+    for ev in data.get("detected", {}).get("evidence", []):
+        place(ev)
+    for finding in data.get("findings", []):
+        for ev in finding.get("evidence", []):
+            place(ev)
+
+    class _Report:
+        def to_json(self) -> dict[str, Any]:
+            return data
+
+    view = report_view(_Report(), "".join(text_parts), knowledge)
+    for ev in [*view["detected"]["evidence"], *(e for f in view["findings"] for e in f["evidence"])]:
+        ev["context"] = {"before": "", "mark": ev["context"]["mark"], "after": ""}
+    return view
+
+
+@router.get("/decisions/{decision_id}/contract", response_class=HTMLResponse)
+def kept_contract(request: Request, decision_id: int) -> HTMLResponse:
+    """The contract check kept with a decision, each checklist item under an anchor (``#item-<id>``) with
+    its evidence highlighted (``#ev-<id>-<n>``): where the decision's summary links."""
+    from seamline.store.repository import NotFoundError
+
+    record = decisions_of(request).get(decision_id)
+    if not record.contract:
+        raise NotFoundError(
+            f"decision {decision_id}: no contract check is kept with it",
+            [Problem("decision", "check a contract and keep it with this decision first")],
+        )
+    view = stored_view(record.contract, request.app.state.settings.knowledge)
+    return render(
+        request,
+        "contract.html",
+        _page(
+            request,
+            report=view,
+            kept_with=record,
+            decision_id=record.id,
+            filename=record.contract.get("path"),
+        ),
+    )
+
+
+@router.get("/decisions/{decision_id}/contract/remove", response_class=HTMLResponse)
+def confirm_remove(request: Request, decision_id: int) -> HTMLResponse:
+    record = decisions_of(request).get(decision_id)
+    return render(request, "confirm_remove_contract.html", {"decision": record})
+
+
+@router.post("/decisions/{decision_id}/contract/remove")
+async def remove_contract(request: Request, decision_id: int) -> Response:
+    """Remove the contract check from a decision (the version with it stays in the history: the notice
+    on the decision offers to undo)."""
+    form = await request.form()
+    check_csrf(request, form)
+    store = decisions_of(request)
+    await run_in_threadpool(store.attach_contract, decision_id, None)
+    return RedirectResponse(f"/decisions/{decision_id}?contract=removed", status_code=303)

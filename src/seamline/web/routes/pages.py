@@ -45,9 +45,18 @@ def _questionnaire(
     error: SeamlineError | None = None,
     decision: DecisionRecord | None = None,
     status_code: int = 200,
+    copy_of: DecisionRecord | None = None,
 ) -> HTMLResponse:
+    """The questionnaire; a refused one with its problems in the questionnaire's words (a summary at the
+    top, a message next to each question). ``copy_of``: the decision a new one is copied from (its
+    weights, cost figures and contract check go with the copy when it is saved)."""
+    from seamline.web.forms import form_problems
+
     service = _service(request)
-    live = _live_context(service, values) if error is None else {"live_error": error}
+    problems = form_problems(service, error, values)
+    live = (
+        _live_context(service, values) if error is None else {"live_error": error, "live_problems": problems}
+    )
     return render(
         request,
         "questionnaire.html",
@@ -56,8 +65,11 @@ def _questionnaire(
             "action": action,
             "title": title,
             "error": error,
+            "form_errors": problems,
+            "field_errors": {e["path"]: e["message"] for e in problems if e["path"]},
             "decision": decision,
-            "problem_fields": {p.where for p in error.problems} if error else set(),
+            "copy_of": copy_of,
+            "problem_fields": {e["path"] for e in problems if e["path"]},
             **live,
         },
         status_code=status_code,
@@ -71,10 +83,12 @@ def _live_context(service: Service, values: dict[str, Any]) -> dict[str, Any]:
     as a question left, as it does when saving; the recommendation is still previewed when the name
     is the only one left (it does not change the advice).
     """
+    from seamline.web.forms import form_problems
+
     try:
         data, missing = service.form_to_data(values)
     except SituationError as exc:
-        return {"live_error": exc}
+        return {"live_error": exc, "live_problems": form_problems(service, exc, values)}
     labels = [service.kb.questions[m].label if m in service.kb.questions else m for m in missing]
     if missing and missing != ["name"]:
         return {"missing": labels}
@@ -83,7 +97,7 @@ def _live_context(service: Service, values: dict[str, Any]) -> dict[str, Any]:
     try:
         situation = service.parse(data, "questionnaire")
     except SeamlineError as exc:
-        return {"live_error": exc}
+        return {"live_error": exc, "live_problems": form_problems(service, exc, values)}
     return {"live": service.advise(situation), "missing": labels}
 
 
@@ -108,17 +122,29 @@ async def _situation_from_form(
     check_csrf(request, form)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     service = _service(request)
+    from seamline.web.forms import precheck
+
     try:
-        data, missing = service.form_to_data(values)
-        if missing:
+        try:
+            data, missing = service.form_to_data(values)
+        except (
+            SituationError
+        ) as exc:  # every problem at once: the unreadable, the unanswered, the out of range
+            raise SituationError(exc.message, [*exc.problems, *precheck(values, exc.problems)]) from None
+        out_of_range = precheck(values, [])
+        if missing or out_of_range:
+            from seamline.errors import Problem
+
             labels = ", ".join(
                 service.kb.questions[m].label if m in service.kb.questions else m for m in missing
             )
-            from seamline.errors import Problem
-
+            message = (
+                f"questionnaire: {len(missing)} question(s) not answered: {labels}"
+                if missing
+                else f"questionnaire: {len(out_of_range)} answer(s) out of range"
+            )
             raise SituationError(
-                f"questionnaire: {len(missing)} question(s) not answered: {labels}",
-                [Problem(m, "please answer this question") for m in missing],
+                message, [*(Problem(m, "please answer this question") for m in missing), *out_of_range]
             )
         extra = {k: v for k, v in (keep or {}).items() if k in ("weights", "costs") and v is not None}
         return service.parse({**data, **extra}, "questionnaire"), values, None
@@ -139,16 +165,46 @@ async def preview_results(request: Request) -> HTMLResponse:
 
 @router.post("/decisions", response_class=HTMLResponse)
 async def save_decision(request: Request) -> Response:
-    situation, values, error = await _situation_from_form(request)
+    """Save a new decision; with ``copy_of`` (duplicate and edit), the original's weights, cost figures
+    and contract check go with it. Nothing is created before this."""
+    form = await request.form()
+    original = await _copy_source(request, form.get("copy_of"))
+    keep = original.situation if original is not None else None
+    situation, values, error = await _situation_from_form(request, keep=keep)
     if situation is None:
+        title = f"New decision: a copy of {original.name}" if original else "New decision"
         return _questionnaire(
-            request, values, action="/decisions", title="New decision", error=error, status_code=400
+            request,
+            values,
+            action="/decisions",
+            title=title,
+            error=error,
+            status_code=400,
+            copy_of=original,
         )
-    record = await run_in_threadpool(_save, request, situation)  # a cost run: off the event loop
+    contract = original.contract if original is not None else None
+    record = await run_in_threadpool(_save, request, situation, None, contract)  # a cost run: off the loop
     return RedirectResponse(f"/decisions/{record.id}", status_code=303)
 
 
-def _save(request: Request, situation: Situation, decision_id: int | None = None) -> DecisionRecord:
+async def _copy_source(request: Request, raw: Any) -> DecisionRecord | None:
+    """The decision a new one is copied from (``copy_of`` of the form), in the request's workspace."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        decision_id = int(raw)
+    except ValueError:
+        return None
+    store = _store(request)
+    return await run_in_threadpool(store.get, decision_id)
+
+
+def _save(
+    request: Request,
+    situation: Situation,
+    decision_id: int | None = None,
+    contract: dict[str, Any] | None = None,
+) -> DecisionRecord:
     service = _service(request)
     outputs = service.outputs(situation)
     rec = outputs["recommendation"]
@@ -160,6 +216,8 @@ def _save(request: Request, situation: Situation, decision_id: int | None = None
         "outputs": outputs,
     }
     if decision_id is None:
+        if contract is not None:
+            fields["contract"] = contract
         return _store(request).create(name=situation.name, **fields)
     return _store(request).replace(decision_id, name=situation.name, **fields)
 
@@ -178,8 +236,11 @@ def _results_page(
     view = results_view(service, outputs)
     template = request.app.state.templates.env.get_template("_results_body.html")
     contract = decision.contract if decision else None
-    body = Markup(template.render(**view, service=service, contract=contract, decision=decision))
     identity = getattr(request.state, "identity", None)
+    can_edit = bool(identity is not None and identity.can_edit)
+    body = Markup(
+        template.render(**view, service=service, contract=contract, decision=decision, can_edit=can_edit)
+    )
     panel: dict[str, Any] = {}
     if decision is not None and identity is not None and identity.can_edit:
         from seamline.web.routes.assumptions import panel_context
@@ -211,16 +272,19 @@ async def list_decisions(
     """Saved decisions, newest first, a page of summaries at a time, with a search by name; after a
     delete, "Deleted “X”. Undo".
 
-    On a local SQLite file the page is read and drawn inline: one covering-index read and a template of
-    at most 200 rows, under a millisecond each with 50 rows, less than the hand-over to a thread and the
-    contention for the GIL that comes with it; from a database server, in the thread pool."""
+    The page comes from ``summaries_async`` (a local SQLite file read inline; from a database server, a
+    kept page after a version read awaited on the event loop, else read in the thread pool) and is drawn
+    inline: a template of at most 200 rows, themselves drawn once per kept page, under a millisecond with
+    50 rows, less than the hand-over to a thread and the contention for the GIL that comes with it. Only
+    a notice (``?deleted=`` or ``?restored=``), which reads the decision it names, is drawn in the thread
+    pool from a database server."""
     from seamline.web.routes.history import list_notice
 
     store = _store(request)
     params = request.query_params
+    page = await store.summaries_async(limit=limit, offset=offset, q=q)
 
     def draw() -> HTMLResponse:
-        page = store.summaries(limit=limit, offset=offset, q=q)
         notice = list_notice(store, params.get("deleted"), params.get("restored"))
 
         def link(to: int | None) -> str | None:
@@ -242,7 +306,8 @@ async def list_decisions(
             },
         )
 
-    return draw() if store.local else await run_in_threadpool(draw)
+    reads = not store.local and ("deleted" in params or "restored" in params)
+    return await run_in_threadpool(draw) if reads else draw()
 
 
 # stands for the session's CSRF token in a drawn list of rows (random per process: no name can hold it)
@@ -328,7 +393,7 @@ async def _notice(request: Request, store: DecisionStore, decision_id: int) -> s
             f'{record.version - 1}/restore"><input type="hidden" name="csrf_token" value="{PLACEHOLDER}">'
             '<button type="submit" class="link">Undo</button></form>'
         )
-    return f'<p class="notice" role="status" data-testid="notice">{escape(found)}{undo}</p>'
+    return f'<div class="notice" role="status" data-testid="notice">{escape(found)}{undo}</div>'
 
 
 @router.get("/decisions/{decision_id}/edit", response_class=HTMLResponse)
@@ -370,12 +435,34 @@ async def rename_decision(request: Request, decision_id: int) -> Response:
     return RedirectResponse("/decisions", status_code=303)
 
 
+@router.get("/decisions/{decision_id}/copy", response_class=HTMLResponse)
+def copy_decision(request: Request, decision_id: int) -> HTMLResponse:
+    """Duplicate and edit: the questionnaire filled in from a decision, named "Copy of …"; nothing is
+    created until it is saved (an abandoned copy leaves nothing behind)."""
+    record = _store(request).get(decision_id)
+    values = {**flat_values(record.situation), "name": _copy_name(record.name)}
+    return _questionnaire(
+        request,
+        values,
+        action="/decisions",
+        title=f"New decision: a copy of {record.name}",
+        copy_of=record,
+    )
+
+
+def _copy_name(name: str) -> str:
+    from seamline.store.repository import NAME_MAX
+
+    return f"Copy of {name}"[:NAME_MAX]
+
+
 @router.post("/decisions/{decision_id}/duplicate")
 async def duplicate_decision(request: Request, decision_id: int) -> Response:
+    """Kept for forms drawn before duplicate-and-edit became a page: creates nothing, opens the copy."""
     form = await request.form()
     check_csrf(request, form)
-    copy = _store(request).duplicate(decision_id)
-    return RedirectResponse(f"/decisions/{copy.id}/edit", status_code=303)
+    _store(request).get(decision_id)  # an unknown decision is a 404 here, not on the next page
+    return RedirectResponse(f"/decisions/{decision_id}/copy", status_code=303)
 
 
 @router.get("/decisions/{decision_id}/delete", response_class=HTMLResponse)
