@@ -491,29 +491,8 @@ def _portfolio_warnings(
 
 
 def portfolio_chart(plan: PortfolioPlan, suffix: str) -> bytes:
-    """Two panels: headcount by model and expected cost by model, bars split by workstream."""
-    import matplotlib
+    """Headcount by model and expected cost by model, bars split by workstream, as the bytes of an SVG or
+    PNG file (by suffix); drawn by :mod:`seamline.charts` like every other chart."""
+    from seamline import charts
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from seamline.vendors import figure_bytes
-
-    models = [m.model for m in plan.by_model]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 0.5 * len(models) + 2.5))
-    for ax, what in zip(axes, ("engineers", "cost"), strict=True):
-        left = [0.0] * len(models)
-        for w in plan.workstreams:
-            if w.model is None:
-                continue
-            value = float(w.engineers) if what == "engineers" else (w.cost.mean / 1000 if w.cost else 0.0)
-            i = models.index(w.model)
-            ax.barh([i], [value], left=[left[i]], label=w.name)
-            left[i] += value
-        ax.set_yticks(range(len(models)), [m.replace("_", " ") for m in models])
-        ax.invert_yaxis()
-        ax.set_xlabel("engineers" if what == "engineers" else "expected cost (thousands)")
-    axes[1].tick_params(labelleft=False)
-    axes[1].legend(fontsize="small", loc="lower right")
-    fig.suptitle(f"{plan.name} ({plan.stage.replace('_', ' ')}): a model per workstream")
-    return figure_bytes(fig, suffix)
+    return charts.image(charts.build.portfolio(plan), suffix)

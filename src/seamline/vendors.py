@@ -434,46 +434,9 @@ def validate_knowledge(kb: Any) -> list[tuple[str, int]]:
 CHART_SUFFIXES = (".svg", ".png")
 
 
-def figure_bytes(fig: Any, suffix: str) -> bytes:
-    """Render a matplotlib figure to SVG or PNG bytes (by file suffix)."""
-    import io
-
-    import matplotlib.pyplot as plt
-
-    if suffix not in CHART_SUFFIXES:
-        raise InputFileError(
-            f"--chart: unsupported suffix {suffix!r}; expected one of: {', '.join(CHART_SUFFIXES)}"
-        )
-    buf = io.BytesIO()
-    fig.savefig(
-        buf,
-        format=suffix.lstrip("."),
-        bbox_inches="tight",
-        metadata={"Date": None} if suffix == ".svg" else None,
-    )
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def comparison_chart(comparison: Comparison, suffix: str) -> bytes:
-    """Grouped bars: the grade points per question for every vendor, with the weighted score in the legend."""
-    import matplotlib
+    """Grade points per question for every vendor, with the weighted score in the legend, as the bytes of
+    an SVG or PNG file (by suffix); drawn by :mod:`seamline.charts` like every other chart."""
+    from seamline import charts
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    cards = comparison.cards
-    questions = [q.id.replace("_", " ") for q in cards[0].questions]
-    fig, ax = plt.subplots(figsize=(8, 0.6 * len(questions) + 1.5))
-    height = 0.8 / max(len(cards), 1)
-    for i, card in enumerate(cards):
-        ys = [j + i * height for j in range(len(questions))]
-        label = f"{card.vendor} ({card.score:g}/100, {len(card.red_flags)} red flags)"
-        ax.barh(ys, [q.points for q in card.questions], height=height, label=label)
-    ax.set_yticks([j + 0.4 - height / 2 for j in range(len(questions))], questions)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("grade points (1 = figure and process, 0 = no answer)")
-    ax.set_title(f"Vendor due diligence{f' for {comparison.model}' if comparison.model else ''}")
-    ax.legend(loc="lower right", fontsize="small")
-    return figure_bytes(fig, suffix)
+    return charts.image(charts.build.vendor_comparison(comparison), suffix)

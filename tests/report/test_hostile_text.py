@@ -257,15 +257,17 @@ def test_control_characters_do_not_break_docx(kb: Any) -> None:
 def test_chart_labels_are_text_not_mathtext(kb: Any) -> None:
     """A ``$`` in a model or role name (a knowledge-base override) is a dollar sign in the charts, not a
     formula that fails to parse and stops the document."""
+    from seamline.charts import build
+    from seamline.charts.raster import png as draw
     from seamline.cost import build_plan
     from seamline.cost.seam_map import SeamMap
-    from seamline.report import charts
     from seamline.seams import load_seams
     from seamline.situation import load_situation
 
     situation = load_situation(EXAMPLES / "pre_seed_mvp.yaml", kb.criterion_ids)
     seam_map = SeamMap.from_plan(build_plan(situation, knowledge=kb.root))
     shown = list(seam_map.models)[:3]
-    roles = [(r.id, f"{r.name} $\\frac{{ $") for r in load_seams(kb.root).template(seam_map.template).roles]
-    png = charts.seams_png(seam_map, shown, roles, {m: "Pay $5 \\frac{ to $10" for m in shown})
+    roles = {r.id: f"{r.name} $\\frac{{ $" for r in load_seams(kb.root).template(seam_map.template).roles}
+    chart = build.seams(seam_map.to_json(), shown, {m: "Pay $5 \\frac{ to $10" for m in shown}, roles)
+    png = draw(chart)
     assert png.startswith(b"\x89PNG")

@@ -82,7 +82,7 @@ def cost(
 ) -> None:
     """Total cost of every engagement model over a horizon (cash paid and opportunity cost), next to each
     model's advice verdict: hidden costs, uncertainty, sensitivity."""
-    from seamline.cost.charts import check_chart_path, cost_chart
+    from seamline.charts import check_path as check_chart_path
     from seamline.cost.plan import build_plan
     from seamline.cost.simulate import compare_costs
     from seamline.situation import load_situation
@@ -102,7 +102,7 @@ def cost(
     result = _simulate(plan, trials, seed, compare_costs)
     verdicts = model_verdicts(situation, knowledge)
     if chart is not None:
-        cost_chart(result, chart)
+        _cost_chart(result, chart)
     if as_json:
         out = result.to_json()
         for mid, m in out["models"].items():
@@ -267,7 +267,8 @@ def seams(
     knowledge: KnowledgeDir = None,
 ) -> None:
     """Which roles sit in-house or at the vendor under each model, and the seams between them."""
-    from seamline.cost.charts import check_chart_path, seams_chart
+    from seamline import charts
+    from seamline.charts import check_path as check_chart_path
     from seamline.cost.seam_map import map_seams
     from seamline.seams import load_seams
     from seamline.situation import load_situation
@@ -278,14 +279,28 @@ def seams(
     seam_map = map_seams(situation, knowledge=knowledge, rates=_load_rates(rates), where=str(file))
     template = load_seams(knowledge).template(seam_map.template)
     if chart is not None:
-        links = tuple((link.from_role, link.to) for link in template.coordination)
-        seams_chart(seam_map, chart, template.role_ids, links)
+        data = seam_map.to_json()
+        data["roles"] = [{"id": r.id, "name": r.name} for r in template.roles]
+        charts.to_file(charts.build.seams(data, list(seam_map.models), {}), chart)
     if as_json:
         print_json(seam_map.to_json())
     else:
         _print_seams(seam_map, template.name)
     if chart is not None:
         err_console.print(f"chart written to {chart}", markup=False)
+
+
+def _cost_chart(result: CostComparison, path: Path) -> None:
+    """Mean cost by component with each model's P10-P90 range, and the cumulative cost by month."""
+    from seamline import charts
+
+    data = charts.build.cost_json(result)
+    names = {mid: m.name for mid, m in result.models.items()}
+    bars = charts.build.cost_components(data, names)
+    line = charts.build.cumulative(data, names)
+    panels = (bars, line) if line is not None else (bars,)
+    title = f"Cost of every engagement model over {result.horizon_months} months ({result.trials:,} trials)"
+    charts.to_file(charts.Figure(id="cost", title=title, panels=panels), path)
 
 
 def _print_seams(seam_map: SeamMap, template_name: str) -> None:

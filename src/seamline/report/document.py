@@ -567,6 +567,55 @@ def _contract(report: ContractReport, kb: KnowledgeBase, n_quotes: int, limit: i
     )
 
 
+def _vendors(
+    profiles: Sequence[VendorProfile], model: str | None, kb: KnowledgeBase
+) -> tuple[VendorSection, tuple[Chart, ...]]:
+    """The vendors kept with the decision, scored for ``model`` (the recommended one; equal weights when
+    none is), with the comparison chart."""
+    from seamline.vendors import compare_vendors, comparison_chart, load_vendor_knowledge
+
+    vk = load_vendor_knowledge(kb.root)
+    comparison = compare_vendors(list(profiles), model, vk)
+    cards = comparison.cards
+    names = {m.id: m.name for m in kb.models.values()}
+    ranking = comparison.ranking
+    section = VendorSection(
+        model=model,
+        model_name=names.get(model) if model else None,
+        best=ranking[0].vendor if ranking else None,
+        vendors=tuple(
+            VendorRowDoc(
+                vendor=c.vendor,
+                score=c.score,
+                offers_model=c.offers_model,
+                models_offered=tuple(names.get(m, m) for m in c.models_offered),
+                red_flags=tuple(Cited(text=f.text, source=f.source) for f in c.red_flags),
+            )
+            for c in ranking
+        ),
+        questions=tuple(
+            VendorQuestionRow(
+                question=q.question,
+                grades=tuple(next(x for x in c.questions if x.id == q.id).grade for c in ranking),
+                source=q.source,
+            )
+            for q in cards[0].questions
+        )
+        if cards
+        else (),
+    )
+    chart = Chart(
+        id="vendors",
+        title="Vendor due diligence",
+        caption=(
+            "Grade points per question for each vendor kept with the decision (1: a figure and a process, "
+            "0: no answer); the legend gives each weighted score and its red flags."
+        ),
+        png=comparison_chart(comparison, ".png"),
+    )
+    return section, (chart,)
+
+
 def _cited(
     rec: Recommendation,
     kb: KnowledgeBase,
@@ -596,20 +645,24 @@ def _charts(
     kb: KnowledgeBase,
     step: Callable[[str, int, int], None],
 ) -> tuple[Chart, ...]:
-    from seamline.report import charts
+    from seamline.charts import build
+    from seamline.charts.raster import png
     from seamline.seams import load_seams
 
     names = {m.id: m.name for m in kb.models.values()}
     top = rec.recommended
-    range_png = charts.cost_range_png(cost, top)
+    data = build.cost_json(cost)
+    range_png = png(build.cost_range(data, names, highlight=top))
     step("charts", 1, 3)
-    comp_png = charts.cost_components_png(cost)
+    comp_png = png(build.cost_components(data, names, highlight=top))
     step("charts", 2, 3)
     shown = [r.model for r in rec.ranking if r.verdict != "not_advised"][:3]
     if len(shown) < 3:
         shown += [r.model for r in rec.ranking if r.model not in shown][: 3 - len(shown)]
     sk = load_seams(kb.root).template(seam_map.template)
-    seams_png = charts.seams_png(seam_map, shown, [(r.id, r.name) for r in sk.roles], names)
+    seam_data = seam_map.to_json()
+    role_names = {r.id: r.name for r in sk.roles}
+    seams_png = png(build.seams(seam_data, shown, names, role_names))
     step("charts", 3, 3)
     shown_names = ", ".join(names[m] for m in shown)
     return (

@@ -25,7 +25,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 def make_templates() -> Jinja2Templates:
     """The app's Jinja environment with its filters (money, pct) and globals (version)."""
-    from seamline.web.charts import money
+    from seamline.charts.format import money
 
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters["money"] = money

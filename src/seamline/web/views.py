@@ -6,7 +6,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from seamline.web import charts
+from seamline.charts import build
+from seamline.charts.svg import responsive
 from seamline.web.service import Service
 
 REPORT_FORMATS = ("html", "md", "docx", "pdf")
@@ -31,7 +32,12 @@ def results_view(service: Service, outputs: dict[str, Any], uid: str = "cost") -
             "hours": seams["models"][mid]["management_hours_per_week"]["total"],
             "seams": seams["models"][mid]["seams"],
             "missing": [role_names.get(r, r) for r in seams["models"][mid].get("roles_missing", [])],
-            "svg": Markup(charts.seams_diagram(mid, seams["models"][mid], role_names)),
+            "svg": Markup(
+                responsive(
+                    build.seams(seams, [mid], names, role_names),
+                    f"{uid}-seam-{mid}",
+                )
+            ),
         }
         for mid in order
         if mid in seams["models"]
@@ -58,8 +64,10 @@ def results_view(service: Service, outputs: dict[str, Any], uid: str = "cost") -
         "cheapest_not_advised": cheapest is not None and verdicts.get(cheapest) == "not_advised",
         "markets": cost.get("markets"),
         "seam_missing": seam_missing,
-        "cost_svg": Markup(charts.cost_chart(cost, names, uid)),
-        "cumulative_svg": Markup(charts.cumulative_chart(cost, names)),
+        "cost_svg": Markup(
+            responsive(build.cost_components(cost, names, order, rec.get("recommended")), uid)
+        ),
+        "cumulative_svg": Markup(responsive(build.cumulative(cost, names), f"{uid}-cumulative")),
         "seam_models": seam_models,
         "role_names": role_names,
         "criteria": outputs["criteria"],
