@@ -18,6 +18,7 @@ from seamline.cli import advise_cmd, contracts_cmd, cost_cmd, knowledge_cmd  # n
 from seamline.cli import db_cmd  # noqa: F401  isort: skip
 from seamline.cli import portfolio_cmd, report_cmd, serve_cmd, vendors_cmd  # noqa: F401  isort: skip
 from seamline.cli import accounts_cmd  # noqa: F401  isort: skip
+from seamline.cli import audit_cmd  # noqa: F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,13 +16,14 @@ oversized document becomes a "ran out of memory" record rather than a kill.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from seamline.contracts.ingest import SUPPORTED
 from seamline.errors import InputFileError, SeamlineError
@@ -36,6 +37,7 @@ DEFAULT_WORKER_MEMORY_MB = 4096  # memory a scan worker may add while checking o
 WORKER_DIED = "the worker checking it died (killed, perhaps out of memory)"
 TRIES = 2  # a file whose worker dies is checked once more in a fresh worker, then recorded as failed
 
+T = TypeVar("T")
 _memory_mb = 0  # this process's bound when it is a worker, named in "ran out of memory" records
 
 
@@ -81,26 +83,39 @@ def canonical(path: str | Path) -> str:
         return str(Path(path).absolute())
 
 
-def _done_paths(out: Path) -> set[str]:
-    """Canonical paths already in the output; rewrites the file atomically without any line cut short."""
+def _done_paths(out: Path, key: Callable[[str], str] = canonical) -> set[str]:
+    """Keys (``key`` of each record's path; canonical paths by default) already in the output. A line cut
+    short by an interrupted run is dropped: the file is then rewritten, atomically, without it. Both passes
+    stream the file, so resuming a large output takes no memory beyond the set of keys."""
     if not out.exists():
         return set()
     done: set[str] = set()
-    good: list[str] = []
     dropped = False
     with out.open(encoding="utf-8") as fh:
         for line in fh:
-            try:
-                record = json.loads(line)
-                done.add(canonical(str(record["path"])))
-                good.append(line if line.endswith("\n") else line + "\n")
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+            path = _record_path(line)
+            if path is None:
                 dropped = True
+            else:
+                done.add(key(path))
     if dropped:
         tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text("".join(good), encoding="utf-8")
+        with out.open(encoding="utf-8") as src, tmp.open("w", encoding="utf-8") as dst:
+            for line in src:
+                if _record_path(line) is not None:
+                    dst.write(line if line.endswith("\n") else line + "\n")
+            dst.flush()
+            os.fsync(dst.fileno())
         os.replace(tmp, out)
     return done
+
+
+def _record_path(line: str) -> str | None:
+    """The ``path`` of one output line, or None when the line is no complete record."""
+    try:
+        return str(json.loads(line)["path"])
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def _record_line(rec: dict[str, Any]) -> str:
@@ -168,27 +183,64 @@ def _run_in_workers(
 ) -> None:
     """Check ``paths`` in ``workers`` processes, one file at a time each; ``record`` gets one record per
     path, whatever happens to the workers."""
+
+    def work(path: str) -> dict[str, Any]:
+        return _check_one((path, claimed))  # looked up when called: tests replace it
+
+    def died(path: str) -> dict[str, Any]:
+        return {"path": path, "error": f"{path}: {WORKER_DIED}"}
+
+    run_in_workers(paths, work, died, workers, memory_mb, record)
+
+
+def run_in_workers(
+    items: Iterable[T],
+    work: Callable[[T], dict[str, Any]],
+    died: Callable[[T], dict[str, Any]],
+    workers: int,
+    memory_mb: int,
+    record: Callable[[dict[str, Any]], None],
+) -> None:
+    """Run ``work`` on every item in ``workers`` forked processes, one item at a time each, and give
+    ``record`` one record per item, whatever happens to the workers: an item whose worker dies is tried
+    once more in a fresh worker, then recorded as ``died(item)``.
+
+    ``items`` is read lazily (a generator keeps memory flat however many there are); each item is sent to
+    a worker through a pipe (so it must pickle), ``work`` is inherited by the fork (any callable will do)
+    and each worker may add at most ``memory_mb`` MB of address space (0: no bound). Shared by
+    ``seamline scan`` and ``seamline audit``."""
     import multiprocessing as mp
     from multiprocessing.connection import wait
 
     ctx = mp.get_context("fork")
-    queue = deque(paths)
-    tries: dict[str, int] = {}
-    pool: list[_Worker] = []
-    lost_starts = 0  # workers that died before taking their first file, one after another
+    source = iter(items)
+    queue: deque[tuple[int, T]] = deque()  # items taken from ``source`` but not yet given, retries first
+    numbers = itertools.count()
+    tries: dict[int, int] = {}
+    pool: list[_Worker[T]] = []
+    lost_starts = 0  # workers that died before taking their first item, one after another
+
+    def head() -> tuple[int, T] | None:
+        if not queue:
+            for item in source:
+                queue.append((next(numbers), item))
+                break
+        return queue[0] if queue else None
+
     try:
         while True:
-            for worker in [w for w in pool if w.path is None]:  # idle workers take the next files
-                if not queue:
+            for worker in [w for w in pool if w.item is None]:  # idle workers take the next items
+                nxt = head()
+                if nxt is None:
                     break
-                if worker.give(queue[0]):
+                if worker.give(nxt):
                     queue.popleft()
-                else:  # it died between two files: the file never reached it
+                else:  # it died between two items: the item never reached it
                     pool.remove(worker)
                     worker.close()
-            while queue and len(pool) < workers:
-                worker = _Worker(ctx, claimed, memory_mb)
-                if not worker.give(queue[0]):
+            while len(pool) < workers and (nxt := head()) is not None:
+                worker = _Worker(ctx, work, memory_mb)
+                if not worker.give(nxt):
                     worker.close()
                     lost_starts += 1
                     if lost_starts > 3 * workers:
@@ -197,57 +249,59 @@ def _run_in_workers(
                 lost_starts = 0
                 pool.append(worker)
                 queue.popleft()
-            busy = [w for w in pool if w.path is not None]
+            busy = [w for w in pool if w.item is not None]
             if not busy:
-                return  # the queue is empty too: every file has its record
+                return  # the queue is empty too: every item has its record
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
             for worker in busy:
                 if worker.conn not in ready and worker.process.sentinel not in ready:
                     continue
-                path = worker.path
+                given = worker.item
                 rec = worker.take()
                 if rec is not None:
                     record(rec)
                     continue
                 pool.remove(worker)
                 worker.close()
-                assert path is not None
-                tries[path] = tries.get(path, 0) + 1
-                if tries[path] >= TRIES:
-                    record({"path": path, "error": f"{path}: {WORKER_DIED}"})
+                assert given is not None
+                number, item = given
+                tries[number] = tries.get(number, 0) + 1
+                if tries[number] >= TRIES:
+                    record(died(item))
                 else:
-                    queue.appendleft(path)  # once more, in a fresh worker
+                    queue.appendleft(given)  # once more, in a fresh worker
     finally:
         for worker in pool:
             worker.stop()
 
 
-class _Worker:
-    """One worker process and the pipe to it; ``path`` is the file it is checking (None when idle)."""
+class _Worker(Generic[T]):
+    """One worker process and the pipe to it; ``item`` is the (number, item) it is working on (None when
+    idle)."""
 
-    def __init__(self, ctx: ForkContext, claimed: str | None, memory_mb: int) -> None:
+    def __init__(self, ctx: ForkContext, work: Callable[[T], dict[str, Any]], memory_mb: int) -> None:
         self.conn, child = ctx.Pipe()
         self.process: ForkProcess = ctx.Process(
-            target=_worker_main, args=(child, claimed, memory_mb), daemon=True
+            target=_worker_main, args=(child, work, memory_mb), daemon=True
         )
         self.process.start()
         child.close()
-        self.path: str | None = None
+        self.item: tuple[int, T] | None = None
 
-    def give(self, path: str) -> bool:
+    def give(self, item: tuple[int, T]) -> bool:
         try:
-            self.conn.send(path)
+            self.conn.send(item[1])
         except OSError:  # the worker is gone (a broken pipe)
             return False
-        self.path = path
+        self.item = item
         return True
 
     def take(self) -> dict[str, Any] | None:
-        """The record for the file in flight, or None when the worker died before sending it."""
+        """The record for the item in flight, or None when the worker died before sending it."""
         try:
             if self.conn.poll():
                 rec: dict[str, Any] = self.conn.recv()
-                self.path = None
+                self.item = None
                 return rec
         except (EOFError, OSError):
             pass
@@ -261,9 +315,9 @@ class _Worker:
             self.process.join()
 
     def stop(self) -> None:
-        """Ask an idle worker to finish; kill one still checking (an interrupted scan)."""
+        """Ask an idle worker to finish; kill one still working (an interrupted run)."""
         try:
-            if self.path is None and self.process.is_alive():
+            if self.item is None and self.process.is_alive():
                 self.conn.send(None)
                 self.process.join(timeout=5)
         except OSError:
@@ -274,16 +328,16 @@ class _Worker:
         self.conn.close()
 
 
-def _worker_main(conn: Connection, claimed: str | None, memory_mb: int) -> None:
-    """A worker: check the paths the scan sends, one at a time, until it sends None."""
+def _worker_main(conn: Connection, work: Callable[[Any], dict[str, Any]], memory_mb: int) -> None:
+    """A worker: run ``work`` on the items the parent sends, one at a time, until it sends None."""
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scan's to handle, not each worker's
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, not each worker's
     _bound_memory(memory_mb)
     try:
-        while (path := conn.recv()) is not None:
-            conn.send(_check_one((path, claimed)))
-    except (EOFError, OSError):  # the scan is gone (killed): nobody is left to report to
+        while (item := conn.recv()) is not None:
+            conn.send(work(item))
+    except (EOFError, OSError):  # the parent is gone (killed): nobody is left to report to
         return
 
 

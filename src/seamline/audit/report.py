@@ -1,0 +1,169 @@
+"""The audit report: one self-contained HTML page (inline CSS, charts as PNG data URIs) and the same page
+as PDF, laid out offline by WeasyPrint the way the decision document is (:mod:`seamline.report.render_pdf`:
+only ``data:`` URLs and the shipped fonts may be fetched; no creation date, so the same audit gives the
+same bytes).
+
+Every string from a document or a manifest (paths, vendors, clauses, error messages) is escaped by the
+template (Jinja autoescape); chart labels are drawn as text with mathtext off.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+TEMPLATE = Path(__file__).with_name("templates") / "audit.html.j2"
+HTML_FONT_STACK = '"DejaVu Sans", "Helvetica", "Arial", sans-serif'
+DPI = 150
+WIDTH = 7.0  # inches: the text width of an A4 page
+BAR = "#0072B2"  # Okabe-Ito blue (seamline.charts.palette)
+ALERT = "#D55E00"  # Okabe-Ito vermillion
+INK = "#1d2430"
+ROWS_SHOWN = 100  # rows of each list the report shows; audit.json and documents.jsonl hold them all
+
+
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    return env.from_string(TEMPLATE.read_text(encoding="utf-8"))
+
+
+def _bars(title: str, rows: list[tuple[str, float]], colour: str, unit: str = "") -> str | None:
+    """A horizontal bar chart as a PNG data URI (None when there is nothing to draw)."""
+    if not rows:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [(label if len(label) <= 48 else label[:47] + "…") for label, _ in rows][::-1]
+    values = [v for _, v in rows][::-1]
+    with plt.rc_context({"text.parse_math": False, "font.size": 8}):
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.8 + 0.28 * len(rows)))
+        ax.barh(range(len(rows)), values, color=colour, height=0.7)
+        ax.set_yticks(range(len(rows)), labels=labels)
+        ax.set_title(title, loc="left", fontsize=10, color=INK)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(colors=INK)
+        if unit:
+            ax.set_xlabel(unit, color=INK)
+        top = max(values) or 1
+        for y, v in enumerate(values):
+            ax.text(v + top * 0.01, y, f"{v:,.0f}", va="center", fontsize=7, color=INK)
+        ax.set_xlim(0, top * 1.12)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def charts(audit: dict[str, Any]) -> list[tuple[str, str]]:
+    """(data URI, caption) of each chart the audit has data for."""
+    out: list[tuple[str, str]] = []
+    by_type = sorted(audit["by_type"].items(), key=lambda kv: (-kv[1], kv[0]))
+    png = _bars("Documents by type", [(k.replace("_", " "), float(v)) for k, v in by_type], BAR, "documents")
+    if png:
+        out.append((png, "How many documents of each type the audit found (unreadable: could not be read)."))
+    detected: dict[str, int] = {}
+    for row in audit["detected_vs_claimed"].values():
+        for model, n in row.items():
+            detected[model] = detected.get(model, 0) + n
+    rows = sorted(detected.items(), key=lambda kv: (-kv[1], kv[0]))
+    png = _bars(
+        "Detected engagement model", [(k.replace("_", " "), float(v)) for k, v in rows], BAR, "documents"
+    )
+    if png:
+        out.append(
+            (png, "The model each checked document's terms describe (none: no engagement model named).")
+        )
+    vendors = [v for v in audit["vendors"] if v["exposed_documents"]][:15]
+    rows_v = [(v["vendor"], float(v["exposed_documents"])) for v in vendors]
+    png = _bars("Vendors by documents with a mislabel or a missing protection", rows_v, ALERT, "documents")
+    if png:
+        out.append((png, "The vendors with the most exposed documents, in the order of the vendor table."))
+    missing: dict[str, int] = {}
+    for row in audit["missing_protections"]["by_model"].values():
+        for item, n in row.items():
+            missing[item] = missing.get(item, 0) + n
+    items = audit["missing_protections"]["items"]
+    rows_m = sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+    png = _bars(
+        "Protections missing where the detected model needs them",
+        [(items.get(k, {}).get("name", k), float(v)) for k, v in rows_m],
+        ALERT,
+        "documents",
+    )
+    if png:
+        out.append((png, "How many documents lack each protection their detected model needs."))
+    return out
+
+
+def _money(values: dict[str, float]) -> str:
+    if not values:
+        return "—"
+    return "; ".join(
+        f"{amount:,.0f} {currency}".replace(" (none)", "") for currency, amount in values.items()
+    )
+
+
+def _value(amount: float | None, currency: str | None) -> str:
+    if amount is None:
+        return "—"
+    return f"{amount:,.0f} {currency or ''}".strip()
+
+
+def render_audit_html(audit: dict[str, Any], *, pdf: bool = False) -> str:
+    """The audit as one HTML page; with ``pdf``, print styles and the shipped fonts for WeasyPrint."""
+    from markupsafe import Markup
+
+    from seamline.report.render_html import css_string
+
+    if pdf:
+        from seamline.report.render_pdf import FONT_FAMILY, font_faces
+
+        faces = font_faces()
+        family = css_string(FONT_FAMILY)
+        stack = family + Markup(", sans-serif")
+    else:
+        faces, family, stack = [], Markup(""), Markup(HTML_FONT_STACK)
+    return _template().render(
+        a=audit,
+        pdf=pdf,
+        charts=charts(audit),
+        rows=ROWS_SHOWN,
+        money=_money,
+        value=_value,
+        label=lambda s: (s or "none").replace("_", " "),
+        font_faces=faces,
+        font_family=family,
+        font_stack=stack,
+        css_string=css_string,
+        footer=css_string(f"seamline audit of {audit.get('source') or ''}, as of {audit['as_of']}"),
+    )
+
+
+def render_audit_pdf(audit: dict[str, Any]) -> bytes:
+    import logging
+
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    from seamline.report.render_pdf import offline_fetcher
+
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    html = render_audit_html(audit, pdf=True)
+    ident = "seamline-audit-" + ",".join(audit.get("knowledge_version") or [])
+    data = HTML(string=html, url_fetcher=offline_fetcher(), base_url=None).write_pdf(
+        pdf_identifier=ident.encode("utf-8")
+    )
+    return bytes(data or b"")
