@@ -17,14 +17,11 @@ from seamline.knowledge import KnowledgeBase, load_knowledge
 from seamline.report.brief import VendorBrief, build_brief, load_brief_knowledge
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from seamline.advisor import Recommendation
     from seamline.contracts.check import ContractReport
     from seamline.cost.seam_map import SeamMap
     from seamline.cost.simulate import CostComparison
     from seamline.situation import Situation
-    from seamline.vendors import VendorProfile
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -189,47 +186,11 @@ class ContractSection(_Frozen):
     clues: tuple[Clue, ...] = ()
 
 
-class VendorRowDoc(_Frozen):
-    """A vendor kept with the decision, scored for the recommended model."""
-
-    vendor: str
-    score: float
-    offers_model: bool | None
-    models_offered: tuple[str, ...]
-    red_flags: tuple[Cited, ...]
-
-
-class VendorQuestionRow(_Frozen):
-    question: str
-    grades: tuple[str, ...]  # in the order of VendorSection.vendors
-    source: str
-
-
-class VendorSection(_Frozen):
-    """The vendors kept with the decision: scores, red flags and the grades side by side."""
-
-    model: str | None
-    model_name: str | None
-    best: str | None
-    vendors: tuple[VendorRowDoc, ...]
-    questions: tuple[VendorQuestionRow, ...]
-
-
 class SourceRow(_Frozen):
     id: str
     publisher: str
     title: str
     date: str | None
-
-
-class AssumptionRow(_Frozen):
-    """A figure the user set for this decision: theirs next to the cited default (seamline.assumptions)."""
-
-    group: str
-    name: str
-    yours: str
-    default: str
-    source: str
 
 
 class DecisionDocument(_Frozen):
@@ -255,8 +216,6 @@ class DecisionDocument(_Frozen):
     brief: VendorBrief | None
     sources: tuple[SourceRow, ...]
     charts: tuple[Chart, ...]
-    vendors: VendorSection | None = None  # the vendors kept with the decision, when any
-    assumptions: tuple[AssumptionRow, ...] = ()  # your figures vs the cited defaults, when any
 
     def chart(self, chart_id: str) -> Chart | None:
         return next((c for c in self.charts if c.id == chart_id), None)
@@ -276,7 +235,6 @@ def build_document(
     seed: int | None = None,
     contract_report: ContractReport | None = None,
     progress: Progress | None = None,
-    vendors: Sequence[VendorProfile] = (),
 ) -> DecisionDocument:
     """Advise, cost and map the seams of ``situation``, and gather everything a reader needs to decide.
 
@@ -313,12 +271,6 @@ def build_document(
     charts = _charts(rec, cost, seam_map, kb, step)
     names = {m.id: m.name for m in kb.models.values()}
     cited = _cited(rec, kb, cost, brief, contract_report, focus)
-    vendor_section, vendor_charts = _vendors(vendors, focus, kb) if vendors else (None, ())
-    if vendor_section is not None:
-        cited |= {q.source for q in vendor_section.questions}
-        cited |= {f.source for v in vendor_section.vendors for f in v.red_flags}
-    assumption_rows = _assumption_rows(situation, kb)
-    cited |= {r.source for r in assumption_rows}
     situation_rows = tuple(
         SituationRow(field=f, label=kb.questions[f].label if f in kb.questions else f, value=_value(kb, f, v))
         for f, v in [("name", situation.name), *situation.flat().items()]
@@ -356,9 +308,7 @@ def build_document(
             for s in kb.sources.values()
             if s.id in cited
         ),
-        charts=charts + vendor_charts,
-        vendors=vendor_section,
-        assumptions=assumption_rows,
+        charts=charts,
     )
     step("done", 1, 1)
     return doc
@@ -617,55 +567,6 @@ def _contract(report: ContractReport, kb: KnowledgeBase, n_quotes: int, limit: i
     )
 
 
-def _vendors(
-    profiles: Sequence[VendorProfile], model: str | None, kb: KnowledgeBase
-) -> tuple[VendorSection, tuple[Chart, ...]]:
-    """The vendors kept with the decision, scored for ``model`` (the recommended one; equal weights when
-    none is), with the comparison chart."""
-    from seamline.vendors import compare_vendors, comparison_chart, load_vendor_knowledge
-
-    vk = load_vendor_knowledge(kb.root)
-    comparison = compare_vendors(list(profiles), model, vk)
-    cards = comparison.cards
-    names = {m.id: m.name for m in kb.models.values()}
-    ranking = comparison.ranking
-    section = VendorSection(
-        model=model,
-        model_name=names.get(model) if model else None,
-        best=ranking[0].vendor if ranking else None,
-        vendors=tuple(
-            VendorRowDoc(
-                vendor=c.vendor,
-                score=c.score,
-                offers_model=c.offers_model,
-                models_offered=tuple(names.get(m, m) for m in c.models_offered),
-                red_flags=tuple(Cited(text=f.text, source=f.source) for f in c.red_flags),
-            )
-            for c in ranking
-        ),
-        questions=tuple(
-            VendorQuestionRow(
-                question=q.question,
-                grades=tuple(next(x for x in c.questions if x.id == q.id).grade for c in ranking),
-                source=q.source,
-            )
-            for q in cards[0].questions
-        )
-        if cards
-        else (),
-    )
-    chart = Chart(
-        id="vendors",
-        title="Vendor due diligence",
-        caption=(
-            "Grade points per question for each vendor kept with the decision (1: a figure and a process, "
-            "0: no answer); the legend gives each weighted score and its red flags."
-        ),
-        png=comparison_chart(comparison, ".png"),
-    )
-    return section, (chart,)
-
-
 def _cited(
     rec: Recommendation,
     kb: KnowledgeBase,
@@ -744,23 +645,4 @@ def _charts(
             ),
             png=seams_png,
         ),
-    )
-
-
-def _assumption_rows(situation: Situation, kb: KnowledgeBase) -> tuple[AssumptionRow, ...]:
-    """The figures the situation sets (costs, weights), each with the cited default it replaces."""
-    if situation.costs is None and not situation.weights:
-        return ()
-    from seamline.assumptions import GROUP_TITLES, assumptions
-
-    return tuple(
-        AssumptionRow(
-            group=GROUP_TITLES[a.group],
-            name=a.name,
-            yours=a.words(a.value, a.value_range),
-            default=a.words(a.default, a.default_range),
-            source=a.source,
-        )
-        for a in assumptions(situation, kb)
-        if a.overridden
     )
