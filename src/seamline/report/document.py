@@ -193,6 +193,16 @@ class SourceRow(_Frozen):
     date: str | None
 
 
+class AssumptionRow(_Frozen):
+    """A figure the user set for this decision: theirs next to the cited default (seamline.assumptions)."""
+
+    group: str
+    name: str
+    yours: str
+    default: str
+    source: str
+
+
 class DecisionDocument(_Frozen):
     title: str
     situation_name: str
@@ -216,6 +226,7 @@ class DecisionDocument(_Frozen):
     brief: VendorBrief | None
     sources: tuple[SourceRow, ...]
     charts: tuple[Chart, ...]
+    assumptions: tuple[AssumptionRow, ...] = ()  # your figures vs the cited defaults, when any
 
     def chart(self, chart_id: str) -> Chart | None:
         return next((c for c in self.charts if c.id == chart_id), None)
@@ -271,6 +282,8 @@ def build_document(
     charts = _charts(rec, cost, seam_map, kb, step)
     names = {m.id: m.name for m in kb.models.values()}
     cited = _cited(rec, kb, cost, brief, contract_report, focus)
+    assumption_rows = _assumption_rows(situation, kb)
+    cited |= {r.source for r in assumption_rows}
     situation_rows = tuple(
         SituationRow(field=f, label=kb.questions[f].label if f in kb.questions else f, value=_value(kb, f, v))
         for f, v in [("name", situation.name), *situation.flat().items()]
@@ -303,6 +316,7 @@ def build_document(
             else None
         ),
         brief=brief,
+        assumptions=assumption_rows,
         sources=tuple(
             SourceRow(id=s.id, publisher=s.publisher, title=s.title, date=s.date)
             for s in kb.sources.values()
@@ -645,4 +659,23 @@ def _charts(
             ),
             png=seams_png,
         ),
+    )
+
+
+def _assumption_rows(situation: Situation, kb: KnowledgeBase) -> tuple[AssumptionRow, ...]:
+    """The figures the situation sets (costs, weights), each with the cited default it replaces."""
+    if situation.costs is None and not situation.weights:
+        return ()
+    from seamline.assumptions import GROUP_TITLES, assumptions
+
+    return tuple(
+        AssumptionRow(
+            group=GROUP_TITLES[a.group],
+            name=a.name,
+            yours=a.words(a.value, a.value_range),
+            default=a.words(a.default, a.default_range),
+            source=a.source,
+        )
+        for a in assumptions(situation, kb)
+        if a.overridden
     )

@@ -83,6 +83,11 @@ def render_docx(doc: DecisionDocument) -> bytes:
 
     d.add_heading(S["situation"], level=1)
     _table(d, ["Question", "Answer"], [[r.label, r.value] for r in doc.situation], [9, 7.5])
+    if doc.assumptions:
+        d.add_heading("Your assumptions", level=1)
+        d.add_paragraph("The figures you set for this decision, against the cited defaults.")
+        rows = [[r.name, r.yours, r.default, fmt.cite(n, r.source)] for r in doc.assumptions]
+        _table(d, ["Figure", "Yours", "Cited default", "Source"], rows, [6, 4, 4, 2.5])
 
     d.add_heading(S["ranking"], level=1)
     _table(

@@ -68,6 +68,13 @@ def render_md(doc: DecisionDocument) -> str:
 
     out += [f"## {S['situation']}", ""]
     out += _table(["Question", "Answer"], [[t(r.label), t(r.value)] for r in doc.situation])
+    if doc.assumptions:
+        note = "The figures you set for this decision, against the cited defaults."
+        out += ["## Your assumptions", "", note, ""]
+        out += _table(
+            ["Figure", "Yours", "Cited default", "Source"],
+            [[t(r.name), t(r.yours), t(r.default), _cite(n, r.source)] for r in doc.assumptions],
+        )
 
     out += [f"## {S['ranking']}", ""]
     out += _table(
