@@ -23,6 +23,7 @@ from seamline import __version__
 from seamline.errors import Problem, SeamlineError
 from seamline.settings import Settings
 from seamline.store import DecisionStore, NotFoundError, open_store
+from seamline.web.head import HeadAsGet
 from seamline.web.jobs import JobPool
 from seamline.web.security import CsrfError
 from seamline.web.service import Service
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     auth.install(app, store, settings)  # hosts, cross-origin writes, sessions, who is asking
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD runs as GET through every check, the body dropped
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(contracts.router)
@@ -207,6 +209,8 @@ def allowed_methods(request: Request) -> str:
         scope = {**request.scope, "method": method}
         if any(route.matches(scope)[0] is Match.FULL for route in request.app.routes):
             methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")  # answered by HeadAsGet
     return ", ".join(sorted(methods))
 
 
