@@ -17,11 +17,14 @@ from seamline.knowledge import KnowledgeBase, load_knowledge
 from seamline.report.brief import VendorBrief, build_brief, load_brief_knowledge
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from seamline.advisor import Recommendation
     from seamline.contracts.check import ContractReport
     from seamline.cost.seam_map import SeamMap
     from seamline.cost.simulate import CostComparison
     from seamline.situation import Situation
+    from seamline.vendors import VendorProfile
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -186,6 +189,32 @@ class ContractSection(_Frozen):
     clues: tuple[Clue, ...] = ()
 
 
+class VendorRowDoc(_Frozen):
+    """A vendor kept with the decision, scored for the recommended model."""
+
+    vendor: str
+    score: float
+    offers_model: bool | None
+    models_offered: tuple[str, ...]
+    red_flags: tuple[Cited, ...]
+
+
+class VendorQuestionRow(_Frozen):
+    question: str
+    grades: tuple[str, ...]  # in the order of VendorSection.vendors
+    source: str
+
+
+class VendorSection(_Frozen):
+    """The vendors kept with the decision: scores, red flags and the grades side by side."""
+
+    model: str | None
+    model_name: str | None
+    best: str | None
+    vendors: tuple[VendorRowDoc, ...]
+    questions: tuple[VendorQuestionRow, ...]
+
+
 class SourceRow(_Frozen):
     id: str
     publisher: str
@@ -227,6 +256,7 @@ class DecisionDocument(_Frozen):
     sources: tuple[SourceRow, ...]
     charts: tuple[Chart, ...]
     assumptions: tuple[AssumptionRow, ...] = ()  # your figures vs the cited defaults, when any
+    vendors: VendorSection | None = None  # the vendors kept with the decision, when any
 
     def chart(self, chart_id: str) -> Chart | None:
         return next((c for c in self.charts if c.id == chart_id), None)
@@ -246,6 +276,7 @@ def build_document(
     seed: int | None = None,
     contract_report: ContractReport | None = None,
     progress: Progress | None = None,
+    vendors: Sequence[VendorProfile] = (),
 ) -> DecisionDocument:
     """Advise, cost and map the seams of ``situation``, and gather everything a reader needs to decide.
 
@@ -284,6 +315,10 @@ def build_document(
     cited = _cited(rec, kb, cost, brief, contract_report, focus)
     assumption_rows = _assumption_rows(situation, kb)
     cited |= {r.source for r in assumption_rows}
+    vendor_section, vendor_charts = _vendors(vendors, focus, kb) if vendors else (None, ())
+    if vendor_section is not None:
+        cited |= {q.source for q in vendor_section.questions}
+        cited |= {f.source for v in vendor_section.vendors for f in v.red_flags}
     situation_rows = tuple(
         SituationRow(field=f, label=kb.questions[f].label if f in kb.questions else f, value=_value(kb, f, v))
         for f, v in [("name", situation.name), *situation.flat().items()]
@@ -322,7 +357,8 @@ def build_document(
             for s in kb.sources.values()
             if s.id in cited
         ),
-        charts=charts,
+        charts=charts + vendor_charts,
+        vendors=vendor_section,
     )
     step("done", 1, 1)
     return doc
@@ -579,6 +615,55 @@ def _contract(report: ContractReport, kb: KnowledgeBase, n_quotes: int, limit: i
         ),
         missing=tuple(items.get(i, i) for i in report.missing_for_detected_model),
     )
+
+
+def _vendors(
+    profiles: Sequence[VendorProfile], model: str | None, kb: KnowledgeBase
+) -> tuple[VendorSection, tuple[Chart, ...]]:
+    """The vendors kept with the decision, scored for ``model`` (the recommended one; equal weights when
+    none is), with the comparison chart."""
+    from seamline.vendors import compare_vendors, comparison_chart, load_vendor_knowledge
+
+    vk = load_vendor_knowledge(kb.root)
+    comparison = compare_vendors(list(profiles), model, vk)
+    cards = comparison.cards
+    names = {m.id: m.name for m in kb.models.values()}
+    ranking = comparison.ranking
+    section = VendorSection(
+        model=model,
+        model_name=names.get(model) if model else None,
+        best=ranking[0].vendor if ranking else None,
+        vendors=tuple(
+            VendorRowDoc(
+                vendor=c.vendor,
+                score=c.score,
+                offers_model=c.offers_model,
+                models_offered=tuple(names.get(m, m) for m in c.models_offered),
+                red_flags=tuple(Cited(text=f.text, source=f.source) for f in c.red_flags),
+            )
+            for c in ranking
+        ),
+        questions=tuple(
+            VendorQuestionRow(
+                question=q.question,
+                grades=tuple(next(x for x in c.questions if x.id == q.id).grade for c in ranking),
+                source=q.source,
+            )
+            for q in cards[0].questions
+        )
+        if cards
+        else (),
+    )
+    chart = Chart(
+        id="vendors",
+        title="Vendor due diligence",
+        caption=(
+            "Grade points per question for each vendor kept with the decision (1: a figure and a process, "
+            "0: no answer); the legend gives each weighted score and its red flags."
+        ),
+        png=comparison_chart(comparison, ".png"),
+    )
+    return section, (chart,)
 
 
 def _cited(

@@ -25,6 +25,7 @@ SECTIONS = {
     "would_change": "What would change the answer",
     "checklist": "Risk checklist",
     "contract": "Contract check",
+    "vendors": "Vendors",
     "brief": "Vendor brief",
     "sources": "Sources",
 }
@@ -79,6 +80,11 @@ def cost_note(doc: DecisionDocument) -> str:
             f"advised model is {names.get(c.cheapest_advised, c.cheapest_advised)}."
         )
     return text
+
+
+def offers(value: bool | None) -> str:
+    """Whether a vendor offers the engagement model scored for, in words."""
+    return "not stated" if value is None else "yes" if value else "no"
 
 
 def money(value: float | None) -> str:

@@ -179,6 +179,8 @@ def render_docx(doc: DecisionDocument) -> bytes:
 
     if doc.contract is not None:
         _contract(d, doc, n)
+    if doc.vendors is not None:
+        _vendors(d, doc, n)
     _brief(d, doc, n)
 
     d.add_heading(S["sources"], level=1)
@@ -216,6 +218,29 @@ def _contract(d: Any, doc: DecisionDocument, n: dict[str, int]) -> None:
             p.add_run(f". {f.note}")
         for q in f.quotes:
             d.add_paragraph(f"“{q}”", style="Quote")
+
+
+def _vendors(d: Any, doc: DecisionDocument, n: dict[str, int]) -> None:
+    v = doc.vendors
+    assert v is not None
+    d.add_heading(fmt.SECTIONS["vendors"], level=1)
+    model = f" for {v.model_name}" if v.model_name else " (every question weighted equally)"
+    d.add_paragraph(f"Scored{model}; best: {v.best or '—'}.")
+    _table(
+        d,
+        ["Vendor", "Score /100", "Offers the model", "Red flags"],
+        [[r.vendor, f"{r.score:g}", fmt.offers(r.offers_model), str(len(r.red_flags))] for r in v.vendors],
+    )
+    _table(
+        d,
+        ["Question", *(r.vendor for r in v.vendors), "Source"],
+        [[q.question, *q.grades, fmt.cite(n, q.source)] for q in v.questions],
+    )
+    _chart(d, doc, "vendors")
+    for r in v.vendors:
+        if r.red_flags:
+            d.add_paragraph().add_run(f"Red flags of {r.vendor}:").bold = True
+            _bullets(d, [f"{f.text} {fmt.cite(n, f.source)}" for f in r.red_flags])
 
 
 def _brief(d: Any, doc: DecisionDocument, n: dict[str, int]) -> None:

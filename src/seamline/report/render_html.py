@@ -98,4 +98,5 @@ def render_html(doc: DecisionDocument, *, pdf: bool = False) -> str:
         font_stack=stack,
         css_string=css_string,
         source_text=lambda i: fmt.source_text(doc, i),
+        offers=fmt.offers,
     )

@@ -161,6 +161,8 @@ def render_md(doc: DecisionDocument) -> str:
 
     if doc.contract is not None:
         out += _contract(doc, n)
+    if doc.vendors is not None:
+        out += _vendors(doc, n)
 
     out += [f"## {S['brief']}", ""]
     out += _brief(doc, n)
@@ -209,6 +211,36 @@ def _contract(doc: DecisionDocument, n: dict[str, int]) -> list[str]:
         if f.note and f.status != "present":
             out.append(f"  {t(f.note)}")
     return [*out, ""]
+
+
+def _vendors(doc: DecisionDocument, n: dict[str, int]) -> list[str]:
+    v = doc.vendors
+    assert v is not None
+    t = text
+    model = f" for {t(v.model_name)}" if v.model_name else " (every question weighted equally)"
+    out = [f"## {fmt.SECTIONS['vendors']}", "", f"Scored{model}; best: {t(v.best or '—')}.", ""]
+    out += _table(
+        ["Vendor", "Score /100", "Offers the model", "Red flags"],
+        [
+            [
+                t(r.vendor),
+                f"{r.score:g}",
+                fmt.offers(r.offers_model),
+                str(len(r.red_flags)),
+            ]
+            for r in v.vendors
+        ],
+    )
+    out += _table(
+        ["Question", *(t(r.vendor) for r in v.vendors), "Source"],
+        [[t(q.question), *(t(g) for g in q.grades), _cite(n, q.source)] for q in v.questions],
+    )
+    out += _chart(doc, "vendors")
+    for r in v.vendors:
+        if r.red_flags:
+            out += [f"Red flags of **{t(r.vendor)}**:", ""]
+            out += [f"- {t(f.text)} {_cite(n, f.source)}" for f in r.red_flags] + [""]
+    return out
 
 
 def _brief(doc: DecisionDocument, n: dict[str, int]) -> list[str]:

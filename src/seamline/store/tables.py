@@ -174,6 +174,60 @@ class DecisionListVersionRow(Base):
     version: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
+class VendorRow(Base):
+    """A vendor's due-diligence answers (the profile ``seamline vendors score`` reads), kept in a workspace;
+    graded again whenever it is shown, so a new knowledge base grades it afresh (migration 0007)."""
+
+    __tablename__ = "vendors"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name", name="uq_vendors_workspace_name"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DecisionVendorRow(Base):
+    """A vendor kept with a decision (both of one workspace): its decision document includes the vendor."""
+
+    __tablename__ = "decision_vendors"
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(
+        ForeignKey("vendors.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    attached_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class PortfolioRow(Base):
+    """A saved portfolio: its workstreams (the portfolio file's shape) and the plan computed from them."""
+
+    __tablename__ = "portfolios"
+    __table_args__ = (
+        Index("ix_portfolios_workspace_updated", "workspace_id", "updated_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    stage: Mapped[str] = mapped_column(String(40), nullable=False)
+    knowledge_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    portfolio: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
 class MetaRow(Base):
     """Small key/value facts about the database itself (for example: examples already loaded)."""
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 
 from seamline.store.repository import NAME_MAX
@@ -243,6 +243,169 @@ class DecisionPage(_Out):
     next_cursor: str | None
 
 
+# ------------------------------------------------------------------------------- vendors and portfolios
+VendorProfileData = Annotated[dict[str, Any], WithJsonSchema({REF: "VendorProfile"})]
+PortfolioData = Annotated[dict[str, Any], WithJsonSchema({REF: "PortfolioFile"})]
+VENDORS_MAX = 8  # vendors compared at once
+
+
+class VendorScoreBody(_Body):
+    """A vendor profile to grade, and the engagement model being bought (equal weights when left out)."""
+
+    profile: VendorProfileData
+    model: ModelId | SkipJsonSchema[None] = None
+
+
+class VendorCompareBody(_Body):
+    """Vendors to compare: profiles given here and/or saved vendors by id (2 to 8 in all)."""
+
+    profiles: Annotated[list[VendorProfileData], Field(max_length=VENDORS_MAX)] | SkipJsonSchema[None] = None
+    vendor_ids: (
+        Annotated[list[Annotated[int, Field(ge=1, le=2**31 - 1)]], Field(max_length=VENDORS_MAX)]
+        | SkipJsonSchema[None]
+    ) = None
+    model: ModelId | SkipJsonSchema[None] = None
+
+
+class VendorSaveBody(_Body):
+    """A vendor profile to keep in the workspace (under its own name)."""
+
+    profile: VendorProfileData
+
+
+class PortfolioBody(_Body):
+    """A portfolio (the portfolio file's shape: name, stage, defaults, workstreams)."""
+
+    portfolio: PortfolioData
+
+
+class QuestionGrade(_Out):
+    id: str
+    question: str
+    grade: Literal["strong", "partial", "weak", "missing"]
+    points: float
+    weight: float
+    evidence: list[str]
+    red_flags: list[str]
+    source: str
+
+
+class RedFlagOut(_Out):
+    question: str | None
+    text: str
+    source: str
+
+
+class Scorecard(_Out):
+    """A vendor's answers graded (strong, partial, weak, missing) with evidence, red flags and the weighted
+    score out of 100 for the model (``seamline vendors score --json``'s shape)."""
+
+    vendor: str
+    model: str | None
+    score: float
+    offers_model: bool | None
+    models_offered: list[str]
+    certifications: list[str]
+    rates: dict[str, Any] | None
+    questions: list[QuestionGrade]
+    red_flags: list[RedFlagOut]
+
+
+class VendorComparison(_Out):
+    """Vendors side by side: the ranking, each question's grade per vendor, every scorecard."""
+
+    model: str | None
+    best: str | None
+    ranking: list[dict[str, Any]]
+    questions: list[dict[str, Any]]
+    vendors: list[Scorecard]
+
+
+class VendorSummary(_Out):
+    """A saved vendor as lists show it."""
+
+    id: int
+    name: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class Vendor(VendorSummary):
+    """A saved vendor: its profile and its scorecard."""
+
+    profile: dict[str, Any]
+    scorecard: Scorecard
+
+
+class VendorList(_Out):
+    """The workspace's saved vendors, by name."""
+
+    vendors: list[VendorSummary]
+
+
+class DecisionVendors(_Out):
+    """The vendors kept with a decision, compared for the model it recommends (or the one asked)."""
+
+    decision_id: int
+    model: str | None
+    vendors: list[VendorSummary]
+    comparison: VendorComparison | None
+
+
+class PortfolioPlanOut(_Out):
+    """A model per workstream with its cost and seams, headcount and cost by model, vendor shares and the
+    portfolio warnings with their sources (``seamline portfolio --json``'s shape)."""
+
+    portfolio: str
+    stage: str
+    knowledge_version: str
+    workstreams: list[dict[str, Any]]
+    by_model: dict[str, dict[str, Any]]
+    totals: dict[str, Any]
+    vendor_share: dict[str, float]
+    share_basis: str
+    warnings: list[dict[str, Any]]
+
+
+class PortfolioSummary(_Out):
+    """A saved portfolio as lists show it."""
+
+    id: int
+    name: str
+    stage: str
+    knowledge_version: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class Portfolio(PortfolioSummary):
+    """A saved portfolio: its workstreams (the portfolio file's shape) and its plan."""
+
+    portfolio: dict[str, Any]
+    plan: PortfolioPlanOut
+
+
+class PortfolioList(_Out):
+    """The workspace's saved portfolios, newest first."""
+
+    portfolios: list[PortfolioSummary]
+
+
+PORTFOLIO_FILE = {
+    "type": "object",
+    "title": "PortfolioFile",
+    "description": "A portfolio as in a portfolio file (seamline portfolio FILE): defaults and workstreams",
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": NAME_MAX, "pattern": NAME_PATTERN},
+        "stage": {"type": "string"},
+        "defaults": {"type": "object"},
+        "workstreams": {"type": "array", "minItems": 1, "maxItems": 50, "items": {"type": "object"}},
+    },
+    "required": ["name", "workstreams"],
+    "additionalProperties": False,
+}
+
+
 def components(model_ids: Sequence[str], criteria: Sequence[str]) -> dict[str, Any]:
     """The spec's component schemas that depend on the knowledge base: ``Situation`` (the pydantic model's
     own schema, its ``weights`` keyed by the criteria) and ``ModelId`` (the engagement models), with the
@@ -280,6 +443,22 @@ def components(model_ids: Sequence[str], criteria: Sequence[str]) -> dict[str, A
         "description": "The decision's name, unless the body gives one",
     }
     schemas["ModelId"] = {"type": "string", "enum": list(model_ids), "description": "An engagement model id"}
+    schemas.update(_vendor_components())
+    return schemas
+
+
+def _vendor_components() -> dict[str, Any]:
+    """The request bodies of the vendor and portfolio routes, with the vendor profile's own schema."""
+    from pydantic.json_schema import models_json_schema
+
+    from seamline.vendors import VendorProfile
+
+    bodies = (VendorProfile, VendorScoreBody, VendorCompareBody, VendorSaveBody, PortfolioBody)
+    _, top = models_json_schema(
+        [(m, "validation") for m in bodies], ref_template="#/components/schemas/{model}"
+    )
+    schemas: dict[str, Any] = _refs(dict(top.get("$defs", {})))
+    schemas["PortfolioFile"] = copy.deepcopy(PORTFOLIO_FILE)
     return schemas
 
 

@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready app: database migrated, examples loaded on first run, routes and static files mounted."""
     from seamline.web import auth
     from seamline.web.routes import accounts, api, assumptions, contracts, history, pages
+    from seamline.web.routes import portfolio as portfolio_routes
+    from seamline.web.routes import vendors as vendor_routes
 
     settings = settings or Settings.from_env()
     store = open_store(settings.database_url, schema=settings.database_schema, trash_days=settings.trash_days)
@@ -81,6 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(history.pages_router)
     app.include_router(accounts.api_router)
     app.include_router(accounts.pages_router)
+    app.include_router(vendor_routes.api_router)
+    app.include_router(vendor_routes.pages_router)
+    app.include_router(portfolio_routes.api_router)
+    app.include_router(portfolio_routes.pages_router)
     _error_handlers(app)
     _spec(app, service)
     return app

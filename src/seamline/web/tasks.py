@@ -79,8 +79,10 @@ def render_report(
     seed: int,
     fmt: str,
     where: str,
+    vendors: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """A saved decision's document in ``fmt`` (html, md, docx, pdf)."""
+    """A saved decision's document in ``fmt`` (html, md, docx, pdf), with the vendors kept with it (their
+    stored profiles) scored for the recommended model."""
     from seamline.report import build_document, render
 
     service = service_for(settings)
@@ -90,9 +92,58 @@ def render_report(
 
         report = ContractReport.model_validate(contract)
     document = build_document(
-        service.parse(situation, where), service.kb, contract_report=report, trials=trials, seed=seed
+        service.parse(situation, where),
+        service.kb,
+        contract_report=report,
+        trials=trials,
+        seed=seed,
+        vendors=_profiles(vendors or []),
     )
     return render(document, fmt)
+
+
+def _profiles(profiles: list[dict[str, Any]]) -> list[Any]:
+    from seamline.vendors import VendorProfile
+
+    return [VendorProfile.model_validate(p) for p in profiles]
+
+
+def vendor_chart(settings: Settings, profiles: list[dict[str, Any]], model: str | None) -> str:
+    """The comparison chart of saved vendor profiles (SVG text)."""
+    from seamline.vendors import compare_vendors, comparison_chart, load_vendor_knowledge
+
+    vk = load_vendor_knowledge(service_for(settings).kb.root)
+    comparison = compare_vendors(_profiles(profiles), model, vk)
+    return comparison_chart(comparison, ".svg").decode("utf-8")
+
+
+def plan_portfolio(settings: Settings, data: dict[str, Any], where: str) -> dict[str, Any]:
+    """Plan a portfolio (a Monte Carlo run per workstream): ``{"plan": <the plan, every field>,
+    "chart": <the portfolio chart, SVG text>}``."""
+    from seamline.portfolio import parse_portfolio, portfolio_chart
+    from seamline.portfolio import plan_portfolio as plan_it
+
+    kb = service_for(settings).kb
+    plan = plan_it(parse_portfolio(data, where, kb), kb)
+    return {"plan": plan.model_dump(mode="json"), "chart": portfolio_chart(plan, ".svg").decode("utf-8")}
+
+
+def portfolio_chart(settings: Settings, plan: dict[str, Any]) -> str:
+    """A saved plan's chart (SVG text)."""
+    from seamline.portfolio import PortfolioPlan
+    from seamline.portfolio import portfolio_chart as chart
+
+    return chart(PortfolioPlan.model_validate(plan), ".svg").decode("utf-8")
+
+
+def render_portfolio(settings: Settings, plan: dict[str, Any], fmt: str) -> bytes:
+    """A saved plan's portfolio document in ``fmt`` (html, md, docx, pdf)."""
+    from seamline.portfolio import PortfolioPlan
+    from seamline.report.portfolio_doc import build_portfolio_document
+    from seamline.report.portfolio_doc import render_portfolio as render
+
+    doc = build_portfolio_document(PortfolioPlan.model_validate(plan), service_for(settings).kb)
+    return render(doc, fmt)
 
 
 def cost(

@@ -564,11 +564,19 @@ async def report_response(request: Request, decision_id: int, fmt: str) -> Respo
         int(used.get("seed", service.settings.cost_seed)),
         fmt,
         f"decision {decision_id}",
+        await run_in_threadpool(_kept_vendors, request, decision_id),
         what=f"report of decision {decision_id}",
     )
     return Response(
         body, media_type=MEDIA[fmt], headers={"Content-Disposition": attachment(record.name, fmt)}
     )
+
+
+def _kept_vendors(request: Request, decision_id: int) -> list[dict[str, Any]]:
+    """The profiles of the vendors kept with a decision (its document includes them)."""
+    from seamline.store.library import LibraryStore
+
+    return [v.profile for v in LibraryStore.of(_store(request)).decision_vendors(decision_id)]
 
 
 def attachment(name: str, ext: str) -> str:
