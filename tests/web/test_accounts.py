@@ -238,6 +238,89 @@ def test_viewers_get_403_on_every_write_and_see_no_edit_buttons(
     assert me["role"] == "viewer" and me["can_edit"] is False
 
 
+def library_routes(app: Any) -> list[tuple[str, str]]:
+    """(method, path template) of every route whose path takes a vendor or portfolio id (those that take a
+    decision id too are tried above)."""
+    from fastapi.routing import iter_route_contexts
+
+    found = set()
+    for route in iter_route_contexts(app.routes):
+        path = route.path or ""
+        if ("{vendor_id" in path or "{portfolio_id" in path) and "{decision_id" not in path:
+            for method in getattr(route, "methods", None) or ():
+                if method != "HEAD":
+                    found.add((method, path))
+    return sorted(found)
+
+
+def fill_library(path: str, vendor_id: int, portfolio_id: int) -> str:
+    values = {"vendor_id": str(vendor_id), "portfolio_id": str(portfolio_id), "fmt": "md"}
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values.get(m.group(1), "1"), path)
+
+
+def library_snapshot(team: Team, vendor_id: int, portfolio_id: int) -> dict[str, Any]:
+    api = team.api("alice")
+    return {
+        "vendor": api.get(f"/api/v1/vendors/{vendor_id}").json(),
+        "vendors": api.get("/api/v1/vendors").json(),
+        "portfolio": api.get(f"/api/v1/portfolios/{portfolio_id}").json(),
+        "portfolios": api.get("/api/v1/portfolios").json(),
+    }
+
+
+def test_every_vendor_and_portfolio_route_is_404_for_another_workspace_and_403_for_a_viewer(
+    team: Team, situation: dict[str, Any]
+) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    alice = team.api("alice")
+    profile = yaml.safe_load((examples / "vendor_northwind_data_backed.yaml").read_text())
+    vendor = alice.post("/api/v1/vendors", json={"profile": profile})
+    assert vendor.status_code == 201, vendor.text
+    portfolio = yaml.safe_load((examples / "portfolio_scale_up.yaml").read_text())
+    saved = alice.post("/api/v1/portfolios", json={"portfolio": portfolio})
+    assert saved.status_code == 201, saved.text
+    vid, pid = vendor.json()["id"], saved.json()["id"]
+    decision = save(team, "alice", situation, "Alice's plan")
+    assert alice.put(f"/api/v1/decisions/{decision}/vendors/{vid}").status_code == 200
+    routes = library_routes(team.app)
+    assert len(routes) >= 10, routes  # pages and API of both: all found
+    before = library_snapshot(team, vid, pid)
+    bob, vera = session_of(team, "bob"), session_of(team, "vera")
+    bob_csrf, vera_csrf = token(bob, "/"), token(vera, "/")
+    for method, template in routes:
+        path = fill_library(template, vid, pid)
+        r = send(bob, method, path, bob_csrf)
+        assert r.status_code == 404, (method, template, r.status_code, r.text[:300])
+        if template.startswith("/api/"):
+            assert r.json()["error"]["code"] == "not_found"
+            r = send(team.api("bob"), method, path, "")
+            assert r.status_code == 404, (method, template, "token", r.text[:300])
+        if method in UNSAFE:
+            r = send(vera, method, path, vera_csrf)
+            assert r.status_code == 403, (method, template, "viewer", r.status_code, r.text[:300])
+            if template.startswith("/api/"):
+                r = send(team.api("vera"), method, path, "")
+                assert r.status_code == 403, (method, template, "viewer token", r.text[:300])
+        elif "/document" not in template:
+            r = send(vera, method, path, vera_csrf)  # a viewer reads
+            assert r.status_code == 200, (method, template, "viewer", r.status_code, r.text[:300])
+    # the lists and the decision's vendors show nothing of another workspace
+    assert team.api("bob").get("/api/v1/vendors").json() == {"vendors": []}
+    assert team.api("bob").get("/api/v1/portfolios").json() == {"portfolios": []}
+    for page in ("/vendors", "/portfolios"):
+        text = bob.get(page).text
+        assert "Northwind" not in text and "Scale-up, product and operations" not in text
+    r = team.api("vera").post("/api/v1/vendors", json={"profile": profile})
+    assert r.status_code == 403
+    r = team.api("vera").post("/api/v1/portfolios", json={"portfolio": portfolio})
+    assert r.status_code == 403
+    assert library_snapshot(team, vid, pid) == before
+
+
 # ------------------------------------------------------------------------------------- log in and out
 def test_pages_ask_for_a_login_and_the_api_for_a_token(team: Team) -> None:
     c = team.client()
