@@ -125,13 +125,13 @@ def test_questionnaire_live_update_save_reopen_compare_delete(page: Any, server:
         assert page.get_by_role("heading", name=heading).is_visible()
     shot(page, "results")
     saved_url = page.url
-    # Duplicate and edit: back to the questionnaire, pre-filled.
-    page.get_by_role("button", name="Duplicate and edit").click()
-    page.wait_for_url("**/edit")
+    # Duplicate and edit: back to the questionnaire, pre-filled; the copy is created when it is saved.
+    page.get_by_role("link", name="Duplicate and edit").click()
+    page.wait_for_url("**/copy")
     assert page.get_by_label("Name of this decision").input_value() == "Copy of Browser test MVP"
     page.get_by_label("Strong: a lead with time to direct external engineers daily").check()
     page.get_by_label("Name of this decision").fill("Browser test, strong lead")
-    page.get_by_role("button", name="Save changes").click()
+    page.get_by_role("button", name="Save decision").click()
     page.wait_for_url("**/decisions/*")
     copy_url = page.url
     assert copy_url != saved_url

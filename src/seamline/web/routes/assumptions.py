@@ -31,6 +31,10 @@ from seamline.web.templating import render
 pages_router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/v1", tags=["api"])
 KEY_MAX = 200  # characters of an assumption's key (rates.<role>.<unit>: ids of at most 100 each)
+KEY_PATTERN = (  # the shape of a figure's key; which keys a decision has, GET .../assumptions lists
+    r"^(rates\.[a-z0-9_]+\.(hour|month|year)|parameters\.[a-z0-9_]+|pricing\.[a-z0-9_]+|fixed_bid"
+    r"|weights\.[a-z0-9_]+)$"
+)
 
 
 def _service(request: Request) -> Service:
@@ -203,6 +207,7 @@ EDIT_BODY: dict[str, Any] = {
                             "description": "figure key (as GET lists them) -> a number in the figure's "
                             "unit (a share as a fraction), a pricing option's id, or null for the cited "
                             "default; figures not named keep their value",
+                            "propertyNames": {"pattern": KEY_PATTERN, "maxLength": KEY_MAX},
                             "additionalProperties": {
                                 "anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}]
                             },
@@ -250,6 +255,7 @@ async def api_get(request: Request, decision_id: int) -> dict[str, Any]:
 async def api_patch(request: Request, decision_id: int) -> dict[str, Any]:
     from seamline.web.routes.api import _json_body
 
+    await run_in_threadpool(_store(request).get, decision_id)  # an unknown decision: 404 before the body
     body = await _json_body(request)
     values = body.get("values") if isinstance(body, dict) else None
     unknown = [k for k in body if k != "values"] if isinstance(body, dict) else []

@@ -182,17 +182,13 @@ def stored_view(report: dict[str, Any], knowledge: Any) -> dict[str, Any]:
 
 
 @router.get("/decisions/{decision_id}/contract", response_class=HTMLResponse)
-def kept_contract(request: Request, decision_id: int) -> HTMLResponse:
+def kept_contract(request: Request, decision_id: int) -> Response:
     """The contract check kept with a decision, each checklist item under an anchor (``#item-<id>``) with
-    its evidence highlighted (``#ev-<id>-<n>``): where the decision's summary links."""
-    from seamline.store.repository import NotFoundError
-
+    its evidence highlighted (``#ev-<id>-<n>``): where the decision's summary links. Without one: the
+    contract form, set to keep the check with this decision."""
     record = decisions_of(request).get(decision_id)
     if not record.contract:
-        raise NotFoundError(
-            f"decision {decision_id}: no contract check is kept with it",
-            [Problem("decision", "check a contract and keep it with this decision first")],
-        )
+        return RedirectResponse(f"/contracts?decision={decision_id}", status_code=303)
     view = stored_view(record.contract, request.app.state.settings.knowledge)
     return render(
         request,
