@@ -207,6 +207,8 @@ def test_viewers_get_403_on_every_write_and_see_no_edit_buttons(
 ) -> None:
     mine = save(team, "alice", situation, "Alice's plan")
     team.api("alice").patch(f"/api/v1/decisions/{mine}", json={"name": "Alice's plan v2"})
+    figures = {"values": {"weights.control": 3}}
+    assert team.api("alice").patch(f"/api/v1/decisions/{mine}/assumptions", json=figures).is_success
     before = snapshot(team, "alice", mine)
     vera = session_of(team, "vera")
     csrf = token(vera, "/")
@@ -227,9 +229,11 @@ def test_viewers_get_403_on_every_write_and_see_no_edit_buttons(
     # reading is allowed, without the buttons that would change the decision
     alice_page = session_of(team, "alice").get(f"/decisions/{mine}").text  # cached first, as the owner's
     vera_page = vera.get(f"/decisions/{mine}").text
-    for button in ("Edit answers", "Duplicate and edit", f"/decisions/{mine}/delete"):
+    buttons = ("Edit answers", "Duplicate and edit", f"/decisions/{mine}/delete", 'id="assumptions-form"')
+    for button in buttons:
         assert button in alice_page
         assert button not in vera_page
+    assert 'data-testid="assumptions-in-use"' in vera_page  # the figures in use, read only
     listing = vera.get("/decisions").text
     assert "Alice&#39;s plan v2" in listing or "Alice's plan v2" in listing
     assert "Rename" not in listing and "view only" in listing

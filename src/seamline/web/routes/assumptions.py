@@ -70,6 +70,7 @@ def panel_context(
         + ([(None, (errors or {})[""])] if "" in (errors or {}) else []),
         "assumption_typed": typed or {},
         "assumption_count": sum(1 for a in figures if a.overridden),
+        "assumptions_in_use": [a for a in figures if a.overridden],
         "source_titles": {s.id: f"{s.publisher}, {s.title}" for s in service.kb.sources.values()},
     }
 

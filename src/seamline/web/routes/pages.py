@@ -242,10 +242,15 @@ def _results_page(
         template.render(**view, service=service, contract=contract, decision=decision, can_edit=can_edit)
     )
     panel: dict[str, Any] = {}
-    if decision is not None and identity is not None and identity.can_edit:
+    if decision is not None:
         from seamline.web.routes.assumptions import panel_context
 
         panel = extra if extra is not None else panel_context(service, situation)
+        if not can_edit:  # a viewer reads the figures in use, without the form
+            panel = {
+                "assumptions_in_use": panel["assumptions_in_use"],
+                "source_titles": panel["source_titles"],
+            }
     return render(
         request,
         "results.html",
