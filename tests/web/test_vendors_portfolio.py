@@ -101,7 +101,7 @@ def test_compare_keep_with_a_decision_and_the_document(client: Any, situation: d
     page = client.get(f"/vendors/compare?vendor={ids[0]}&vendor={ids[1]}&model=staff_augmentation")
     assert page.status_code == 200
     assert 'data-testid="best-vendor">Northwind Engineering<' in page.text
-    assert 'data-testid="vendor-chart"' in page.text and "data:image/svg+xml;base64," in page.text
+    assert 'data-testid="vendor-chart"' in page.text and 'class="chart chart-narrow"' in page.text
     decision = api.post("/api/v1/decisions", json={"situation": situation}).json()
     did, top = decision["id"], decision["top_model"]
     # opened from the decision: scored for the model it recommends

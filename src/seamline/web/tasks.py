@@ -109,31 +109,33 @@ def _profiles(profiles: list[dict[str, Any]]) -> list[Any]:
 
 
 def vendor_chart(settings: Settings, profiles: list[dict[str, Any]], model: str | None) -> str:
-    """The comparison chart of saved vendor profiles (SVG text)."""
-    from seamline.vendors import compare_vendors, comparison_chart, load_vendor_knowledge
+    """The comparison chart of saved vendor profiles (page markup: a wide and a narrow inline SVG)."""
+    from seamline.charts import build, responsive
+    from seamline.vendors import compare_vendors, load_vendor_knowledge
 
     vk = load_vendor_knowledge(service_for(settings).kb.root)
     comparison = compare_vendors(_profiles(profiles), model, vk)
-    return comparison_chart(comparison, ".svg").decode("utf-8")
+    return responsive(build.vendor_comparison(comparison))
 
 
 def plan_portfolio(settings: Settings, data: dict[str, Any], where: str) -> dict[str, Any]:
     """Plan a portfolio (a Monte Carlo run per workstream): ``{"plan": <the plan, every field>,
     "chart": <the portfolio chart, SVG text>}``."""
-    from seamline.portfolio import parse_portfolio, portfolio_chart
+    from seamline.charts import build, responsive
+    from seamline.portfolio import parse_portfolio
     from seamline.portfolio import plan_portfolio as plan_it
 
     kb = service_for(settings).kb
     plan = plan_it(parse_portfolio(data, where, kb), kb)
-    return {"plan": plan.model_dump(mode="json"), "chart": portfolio_chart(plan, ".svg").decode("utf-8")}
+    return {"plan": plan.model_dump(mode="json"), "chart": responsive(build.portfolio(plan))}
 
 
 def portfolio_chart(settings: Settings, plan: dict[str, Any]) -> str:
-    """A saved plan's chart (SVG text)."""
+    """A saved plan's chart (page markup: a wide and a narrow inline SVG)."""
+    from seamline.charts import build, responsive
     from seamline.portfolio import PortfolioPlan
-    from seamline.portfolio import portfolio_chart as chart
 
-    return chart(PortfolioPlan.model_validate(plan), ".svg").decode("utf-8")
+    return responsive(build.portfolio(PortfolioPlan.model_validate(plan)))
 
 
 def render_portfolio(settings: Settings, plan: dict[str, Any], fmt: str) -> bytes:

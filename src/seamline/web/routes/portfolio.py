@@ -3,7 +3,7 @@ a YAML or CSV upload), plan them (a model per workstream with cost, seams, headc
 portfolio warnings, as a table and a chart), save, reopen, compare two saved portfolios and download the
 portfolio document.
 
-Planning runs a Monte Carlo per workstream and the chart is drawn with Matplotlib: both in a worker
+Planning runs a Monte Carlo per workstream and the chart is drawn by seamline.charts: both in a worker
 process (:mod:`seamline.web.jobs`), never on the event loop. Portfolios belong to the request's workspace
 (:class:`seamline.store.library.LibraryStore`).
 """
@@ -33,7 +33,7 @@ from seamline.portfolio_table import (
 from seamline.store.library import PortfolioRecord
 from seamline.web import tasks
 from seamline.web.openapi import BY_ID, JSON_BODY, BodyError, json_body, responses, validate_body
-from seamline.web.routes.vendors import library_of, svg_uri
+from seamline.web.routes.vendors import inline_svg, library_of
 from seamline.web.security import check_csrf
 from seamline.web.templating import render
 
@@ -175,7 +175,7 @@ def _page(
         "error": error,
         "upload_error": upload_error,
         "plan": plan,
-        "chart": svg_uri(chart) if chart else None,
+        "chart": inline_svg(chart) if chart else None,
         "record": record,
         "saved": library_of(request).portfolios(),
         "max_rows": MAX_ROWS,

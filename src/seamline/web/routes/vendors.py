@@ -5,17 +5,17 @@ vendors with a decision (its document includes them).
 
 Vendors belong to the request's workspace (:class:`seamline.store.library.LibraryStore`): another
 workspace's vendor is "not found", a viewer may read and grade but not save. Grading is a few regular
-expressions per answer (in the thread pool); the comparison chart (Matplotlib) is drawn in a worker
-process (:mod:`seamline.web.jobs`).
+expressions per answer (in the thread pool); the comparison chart (seamline.charts, inline SVG that
+redraws for a phone's width) is drawn in a worker process (:mod:`seamline.web.jobs`).
 """
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -235,15 +235,17 @@ async def compare_page(
         ctx |= {
             "comparison": comparison,
             "ranking": comparison.ranking,
-            "chart": svg_uri(svg),
+            "chart": inline_svg(svg),
             "chart_alt": "Grade points per question for "
             + ", ".join(f"{c.vendor} ({c.score:g}/100)" for c in comparison.ranking),
         }
     return render(request, "vendor_compare.html", ctx)
 
 
-def svg_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def inline_svg(markup: str) -> Markup:
+    """A chart's page markup (seamline.charts.responsive: every label escaped there) for a template: inline,
+    so it redraws for a phone's width, where an <img> would only shrink its text."""
+    return Markup(markup)
 
 
 @pages_router.get("/vendors/{vendor_id}", response_class=HTMLResponse)
@@ -341,7 +343,7 @@ async def decision_vendors_page(request: Request, decision_id: int, model: str |
                 what="vendor comparison chart",
             )
             ctx |= {
-                "chart": svg_uri(svg),
+                "chart": inline_svg(svg),
                 "chart_alt": "Grade points per question for "
                 + ", ".join(f"{c.vendor} ({c.score:g}/100)" for c in comparison.ranking),
             }
