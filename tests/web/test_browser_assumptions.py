@@ -52,9 +52,8 @@ def test_edit_a_rate_see_the_cost_change_save_and_reset(page: Any, server: str) 
     assert page.locator("#results-live [data-testid=sensitivity]").is_visible()
     assert httpx.get(f"{server}/api/v1/decisions/{did}").json()["version"] == 1
     no_sideways_scroll(page)
-    page.locator("#assumptions").scroll_into_view_if_needed()
-    field.scroll_into_view_if_needed()
-    page.evaluate("window.scrollBy(0, -120)")
+    field.evaluate("e => e.scrollIntoView({block: 'start'})")  # the edited figure at the top
+    page.evaluate("window.scrollBy(0, -90)")
     name = "assumptions-390" if width_of(page) < 800 else "assumptions"
     shot(page, name, docs=True)
     no_serious_axe_findings(page)
