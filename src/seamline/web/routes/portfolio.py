@@ -267,7 +267,7 @@ async def compare_page(request: Request, a: int | None = None, b: int | None = N
     return render(request, "portfolio_compare.html", ctx)
 
 
-@pages_router.get("/portfolios/{portfolio_id}", response_class=HTMLResponse)
+@pages_router.get("/portfolios/{portfolio_id:int}", response_class=HTMLResponse)
 async def portfolio_page(request: Request, portfolio_id: int) -> HTMLResponse:
     library = library_of(request)
     record = await run_in_threadpool(library.portfolio, portfolio_id)
@@ -294,7 +294,7 @@ async def portfolio_page(request: Request, portfolio_id: int) -> HTMLResponse:
     )
 
 
-@pages_router.post("/portfolios/{portfolio_id}", response_class=HTMLResponse)
+@pages_router.post("/portfolios/{portfolio_id:int}", response_class=HTMLResponse)
 async def portfolio_update(request: Request, portfolio_id: int) -> Response:
     library = library_of(request)
     library.writable()
@@ -304,7 +304,7 @@ async def portfolio_update(request: Request, portfolio_id: int) -> Response:
     return await _handle(request, form, record)
 
 
-@pages_router.post("/portfolios/{portfolio_id}/delete")
+@pages_router.post("/portfolios/{portfolio_id:int}/delete")
 async def portfolio_delete(request: Request, portfolio_id: int) -> Response:
     form = await request.form()
     check_csrf(request, form)
@@ -312,7 +312,7 @@ async def portfolio_delete(request: Request, portfolio_id: int) -> Response:
     return RedirectResponse("/portfolios", status_code=303)
 
 
-@pages_router.get("/portfolios/{portfolio_id}/document.{fmt}")
+@pages_router.get("/portfolios/{portfolio_id:int}/document.{fmt}")
 async def portfolio_document(request: Request, portfolio_id: int, fmt: str) -> Response:
     return await document_response(request, portfolio_id, fmt)
 
@@ -558,7 +558,7 @@ async def api_list(request: Request) -> dict[str, Any]:
 
 
 @api_router.get(
-    "/portfolios/{portfolio_id}",
+    "/portfolios/{portfolio_id:int}",
     summary="A saved portfolio: its workstreams and its plan",
     response_model=None,
     responses=responses(*BY_ID, ok=M.Portfolio),
@@ -569,7 +569,7 @@ async def api_portfolio(request: Request, portfolio_id: int) -> dict[str, Any]:
 
 
 @api_router.get(
-    "/portfolios/{portfolio_id}/document",
+    "/portfolios/{portfolio_id:int}/document",
     summary="The portfolio document (html, md, docx or pdf)",
     response_class=Response,
     responses=responses(
@@ -595,7 +595,7 @@ async def api_document(
 
 
 @api_router.delete(
-    "/portfolios/{portfolio_id}",
+    "/portfolios/{portfolio_id:int}",
     status_code=204,
     summary="Delete a saved portfolio",
     responses=responses(*BY_ID, 403, ok=(204, None)),

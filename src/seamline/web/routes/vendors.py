@@ -67,9 +67,22 @@ def _model(request: Request, value: Any, field: str = "model") -> str | None:
     return value
 
 
-def parse_profile(request: Request, data: Any, where: str) -> Any:
-    from seamline.vendors import parse_vendor
+def parse_profile(request: Request, data: Any, where: str, *, strict: bool = False) -> Any:
+    """A vendor profile, validated as the CLI does; ``strict`` (a JSON body): a value of another JSON type
+    than the schema's (``false`` for a number) is refused too, not converted."""
+    from pydantic import ValidationError
 
+    from seamline.vendors import VendorProfile, parse_vendor
+    from seamline.yamlio import field_path
+
+    if strict and isinstance(data, dict):
+        try:
+            VendorProfile.model_validate(data, strict=True)
+        except ValidationError as exc:
+            wrong = [e for e in exc.errors() if e["type"].endswith(("_type", "_parsing"))]
+            if wrong:
+                problems = [Problem(field_path(tuple(e["loc"])), str(e["msg"])) for e in wrong]
+                raise BodyError(f"{where}: invalid vendor profile", problems) from None
     return parse_vendor(data, where, _vk(request))
 
 
@@ -248,7 +261,7 @@ def inline_svg(markup: str) -> Markup:
     return Markup(markup)
 
 
-@pages_router.get("/vendors/{vendor_id}", response_class=HTMLResponse)
+@pages_router.get("/vendors/{vendor_id:int}", response_class=HTMLResponse)
 async def vendor_page(
     request: Request, vendor_id: int, model: str | None = None, decision: int | None = None
 ) -> HTMLResponse:
@@ -285,7 +298,7 @@ def _decisions(request: Request) -> list[Any]:
     return list(decisions_of(request).summaries(limit=LIST_LIMIT_MAX).decisions)
 
 
-@pages_router.post("/vendors/{vendor_id}/delete")
+@pages_router.post("/vendors/{vendor_id:int}/delete")
 async def vendor_delete(request: Request, vendor_id: int) -> Response:
     form = await request.form()
     check_csrf(request, form)
@@ -293,7 +306,7 @@ async def vendor_delete(request: Request, vendor_id: int) -> Response:
     return RedirectResponse("/vendors?deleted=1", status_code=303)
 
 
-@pages_router.post("/vendors/{vendor_id}/keep")
+@pages_router.post("/vendors/{vendor_id:int}/keep")
 async def vendor_keep(request: Request, vendor_id: int) -> Response:
     """Keep this vendor with the decision chosen in the form."""
     form = await request.form()
@@ -406,7 +419,7 @@ async def api_score(request: Request) -> dict[str, Any]:
 
     body = validate_body(_m.VendorScoreBody, await _body(request))
     model = _model(request, body.model)
-    vendor = _in_body(lambda: parse_profile(request, body.profile, "profile"), "profile")
+    vendor = _in_body(lambda: parse_profile(request, body.profile, "profile", strict=True), "profile")
     card = await run_in_threadpool(score_vendor, vendor, model, _vk(request))
     return card.to_json()
 
@@ -435,7 +448,7 @@ async def api_compare(request: Request) -> dict[str, Any]:
     body = validate_body(_m.VendorCompareBody, await _body(request))
     model = _model(request, body.model)
     profiles = [
-        _in_body(lambda p=p, i=i: parse_profile(request, p, f"profiles[{i}]"), f"profiles[{i}]")
+        _in_body(lambda p=p, i=i: parse_profile(request, p, f"profiles[{i}]", strict=True), f"profiles[{i}]")
         for i, p in enumerate(body.profiles or [])
     ]
     library = library_of(request)
@@ -465,7 +478,7 @@ async def api_save(request: Request) -> JSONResponse:
     library = library_of(request)
     library.writable()
     body = validate_body(_m.VendorSaveBody, await _body(request))
-    vendor = _in_body(lambda: parse_profile(request, body.profile, "profile"), "profile")
+    vendor = _in_body(lambda: parse_profile(request, body.profile, "profile", strict=True), "profile")
     from seamline.store.repository import check_name
 
     _in_body(lambda: check_name(vendor.name, "name"), "profile")
@@ -490,25 +503,31 @@ async def api_list(request: Request) -> dict[str, Any]:
     return {"vendors": [r.summary() for r in records]}
 
 
+def model_query(description: str) -> dict[str, Any]:
+    """``openapi_extra`` declaring the ``model`` query parameter as an engagement model id (the ids come
+    from the knowledge base: the spec's ``ModelId``); the route reads it itself (:func:`_model`)."""
+    schema = {"$ref": "#/components/schemas/ModelId"}
+    return {
+        "parameters": [
+            {"name": "model", "in": "query", "required": False, "description": description, "schema": schema}
+        ]
+    }
+
+
 @api_router.get(
-    "/vendors/{vendor_id}",
+    "/vendors/{vendor_id:int}",
     summary="A saved vendor: its profile and its scorecard for a model (?model=)",
     response_model=None,
+    openapi_extra=model_query("the engagement model being bought (default: every question weighted equally)"),
     responses=responses(*BY_ID, ok=_m.Vendor),
 )
-async def api_vendor(
-    request: Request,
-    vendor_id: int,
-    model: Annotated[
-        str | None, Query(description="the engagement model being bought (default: equal weights)")
-    ] = None,
-) -> dict[str, Any]:
+async def api_vendor(request: Request, vendor_id: int) -> dict[str, Any]:
     record = await run_in_threadpool(library_of(request).vendor, vendor_id)
-    return _vendor_json(request, record, _model(request, model))
+    return _vendor_json(request, record, _model(request, request.query_params.get("model")))
 
 
 @api_router.delete(
-    "/vendors/{vendor_id}",
+    "/vendors/{vendor_id:int}",
     status_code=204,
     summary="Forget a saved vendor (and every decision's link to it)",
     responses=responses(*BY_ID, 403, ok=(204, None)),
@@ -522,13 +541,11 @@ async def api_delete(request: Request, vendor_id: int) -> Response:
     "/decisions/{decision_id}/vendors",
     summary="The vendors kept with a decision, compared for the model it recommends (or ?model=)",
     response_model=None,
+    openapi_extra=model_query("the engagement model (default: the one the decision recommends)"),
     responses=responses(*BY_ID, ok=_m.DecisionVendors),
 )
-async def api_decision_vendors(
-    request: Request,
-    decision_id: int,
-    model: Annotated[str | None, Query(description="the engagement model (default: the recommended)")] = None,
-) -> dict[str, Any]:
+async def api_decision_vendors(request: Request, decision_id: int) -> dict[str, Any]:
+    model = request.query_params.get("model")
     return await run_in_threadpool(_decision_vendors_json, request, decision_id, model)
 
 
@@ -549,7 +566,7 @@ def _decision_vendors_json(request: Request, decision_id: int, model: str | None
 
 
 @api_router.put(
-    "/decisions/{decision_id}/vendors/{vendor_id}",
+    "/decisions/{decision_id}/vendors/{vendor_id:int}",
     summary="Keep a saved vendor with a decision (its document then includes the vendor)",
     response_model=None,
     responses=responses(*BY_ID, 403, ok=_m.DecisionVendors),
@@ -561,7 +578,7 @@ async def api_attach(request: Request, decision_id: int, vendor_id: int) -> dict
 
 
 @api_router.delete(
-    "/decisions/{decision_id}/vendors/{vendor_id}",
+    "/decisions/{decision_id}/vendors/{vendor_id:int}",
     summary="Stop keeping a vendor with a decision",
     response_model=None,
     responses=responses(*BY_ID, 403, ok=_m.DecisionVendors),
