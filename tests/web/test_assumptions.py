@@ -230,3 +230,22 @@ def test_the_document_shows_your_assumptions_against_the_defaults(
     assert "$9,000 per month" in text and "$7,200 per month" in text
     html = client.get(f"/api/v1/decisions/{did}/report?format=html").text
     assert "Your assumptions" in html and "$9,000 per month" in html
+
+
+def test_the_api_previews_figures_without_saving(client: Any, situation: dict[str, Any]) -> None:
+    did = _decision(client, situation)
+    before = client.get(f"/api/v1/decisions/{did}").json()
+    cheap = client.post(f"/api/v1/decisions/{did}/assumptions/preview", json={"values": {RATE: 3000}})
+    dear = client.post(f"/api/v1/decisions/{did}/assumptions/preview", json={"values": {RATE: 30000}})
+    assert cheap.status_code == dear.status_code == 200
+    mean = {
+        r: x.json()["outputs"]["cost"]["models"]["staff_augmentation"]["mean"]
+        for r, x in (("c", cheap), ("d", dear))
+    }
+    assert mean["c"] < mean["d"]
+    assert dear.json()["situation"]["costs"]["rates"]["developer_mid"]["month"]["likely"] == 30000
+    assert client.get(f"/api/v1/decisions/{did}").json() == before
+    bad = client.post(
+        f"/api/v1/decisions/{did}/assumptions/preview", json={"values": {"weights.control": -2}}
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "values.weights.control"

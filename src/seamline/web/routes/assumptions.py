@@ -271,9 +271,15 @@ async def api_get(request: Request, decision_id: int) -> dict[str, Any]:
     responses=responses(*JSON_BODY, *BY_ID, ok=Decision),
 )
 async def api_patch(request: Request, decision_id: int) -> dict[str, Any]:
+    values = await _values_of(request, decision_id)
+    return await _api_apply(request, decision_id, values, None)
+
+
+async def _values_of(request: Request, decision_id: int) -> dict[str, Any]:
+    """The body's ``values`` (an unknown decision is a 404 before the body is read)."""
     from seamline.web.routes.api import _json_body
 
-    await run_in_threadpool(_store(request).get, decision_id)  # an unknown decision: 404 before the body
+    await run_in_threadpool(_store(request).get, decision_id)
     body = await _json_body(request)
     values = body.get("values") if isinstance(body, dict) else None
     unknown = [k for k in body if k != "values"] if isinstance(body, dict) else []
@@ -283,7 +289,37 @@ async def api_patch(request: Request, decision_id: int) -> dict[str, Any]:
             f"{where}: expected a body {{values: {{key: number, option or null}}}}",
             [Problem(where, "expected an object of figure keys")],
         )
-    return await _api_apply(request, decision_id, values, None)
+    return values
+
+
+class AssumptionsPreview(BaseModel):
+    """What a decision would say with these figures (nothing saved): its situation and every output."""
+
+    model_config = ConfigDict(extra="allow")
+
+    decision_id: int
+    situation: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+@api_router.post(
+    "/decisions/{decision_id}/assumptions/preview",
+    summary="The answer, costs and sensitivity with these figures, nothing saved (body as for PATCH)",
+    openapi_extra=EDIT_BODY,
+    response_model=None,
+    responses=responses(*JSON_BODY, *BY_ID, ok=AssumptionsPreview),
+)
+async def api_preview(request: Request, decision_id: int) -> dict[str, Any]:
+    values = await _values_of(request, decision_id)
+    service = _service(request)
+    record = await run_in_threadpool(_store(request).get, decision_id)
+    situation = await _checked(request, record, values, None)
+    outputs = await run_in_threadpool(service.outputs, situation)  # a cost run: off the event loop
+    return {
+        "decision_id": record.id,
+        "situation": situation.model_dump(mode="json", exclude_none=True),
+        "outputs": outputs,
+    }
 
 
 @api_router.delete(
@@ -296,12 +332,12 @@ async def api_reset(request: Request, decision_id: int) -> dict[str, Any]:
     return await _api_apply(request, decision_id, {}, "all")
 
 
-async def _api_apply(
-    request: Request, decision_id: int, values: dict[str, Any], reset: str | None
-) -> dict[str, Any]:
+async def _checked(
+    request: Request, record: DecisionRecord, values: dict[str, Any], reset: str | None
+) -> Situation:
+    """The decision's situation with ``values``; 422 naming ``values.<key>`` for a key the decision does
+    not list or a figure that cannot be used."""
     service = _service(request)
-    store = _store(request)
-    record = await run_in_threadpool(store.get, decision_id)
     keys = {a.key for a in await run_in_threadpool(listed, service, record.situation)}
     strange = [k for k in values if k not in keys]
     if strange:
@@ -315,6 +351,14 @@ async def _api_apply(
             f"assumptions: {len(errors)} figure(s) refused",
             [Problem(f"values.{k}" if k else "values", m) for k, m in errors.items()],
         )
+    return situation
+
+
+async def _api_apply(
+    request: Request, decision_id: int, values: dict[str, Any], reset: str | None
+) -> dict[str, Any]:
+    record = await run_in_threadpool(_store(request).get, decision_id)
+    situation = await _checked(request, record, values, reset)
     from seamline.web.routes.pages import _save
 
     saved = await run_in_threadpool(_save, request, situation, record.id)
