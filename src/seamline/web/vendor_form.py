@@ -106,8 +106,9 @@ def values_to_profile(form: Mapping[str, Any], models: list[str]) -> dict[str, A
         high = number(f"{short}_high", f"rates.{key}.high")
         if low is not None or high is not None:
             if low is None or high is None:
-                missing = "low" if low is None else "high"
-                problems.append(Problem(f"rates.{key}.{missing}", "expected both the low and the high end"))
+                missing = f"rates.{key}.{'low' if low is None else 'high'}"
+                if all(p.where != missing for p in problems):  # not already named as no number
+                    problems.append(Problem(missing, "expected both the low and the high end"))
             else:
                 rates[key] = {"low": low, "high": high}
     if rates:
