@@ -7,18 +7,21 @@ migration on: a loopback server without accounts acts as that user in that works
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -226,6 +229,62 @@ class PortfolioRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class AuditRow(Base):
+    """An audit of a contract repository (``seamline audit --store``): its ``audit.json`` whole, and the
+    counts a list shows (migration 0008)."""
+
+    __tablename__ = "audits"
+    __table_args__ = (
+        Index("ix_audits_workspace_created", "workspace_id", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    source: Mapped[str] = mapped_column(String(500), nullable=False)
+    as_of: Mapped[date] = mapped_column(Date, nullable=False)
+    documents: Mapped[int] = mapped_column(Integer, nullable=False)
+    mislabels: Mapped[int] = mapped_column(Integer, nullable=False)
+    review_flags: Mapped[int] = mapped_column(Integer, nullable=False)
+    audit: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class AuditDocumentRow(Base):
+    """One document of an audit: the columns its filters read, and its whole ``documents.jsonl`` record.
+    ``missing`` holds the checklist items missing for the detected model as ``,item,item,`` (so one
+    item is found with a LIKE on every database); ``value_rank`` is the annual value, -1 when unknown
+    (the list's order: highest value first, unknown last)."""
+
+    __tablename__ = "audit_documents"
+    __table_args__ = (
+        Index("ix_audit_documents_order", "audit_id", "value_rank", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), nullable=False)
+    path: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    vendor: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    document_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    claimed: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detected: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    mislabel: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    mislabel_kind: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    review: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    value_rank: Mapped[float] = mapped_column(Float, nullable=False)
+    currency: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    missing: Mapped[str] = mapped_column(Text, nullable=False)
+    missing_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
 
 
 class MetaRow(Base):
