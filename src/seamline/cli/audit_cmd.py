@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -86,6 +86,33 @@ def audit(
             envvar="SEAMLINE_KNOWLEDGE",
         ),
     ] = None,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store", help="Also keep the finished audit in the web app's database (see /audits there)."
+        ),
+    ] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar="SEAMLINE_DATABASE_URL",
+            help="With --store: sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB "
+            "(default: as seamline serve).",
+        ),
+    ] = None,
+    workspace: Annotated[
+        str | None,
+        typer.Option(
+            "--workspace", metavar="NAME", help="With --store: the workspace's name or id (default: Local)."
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", help="With --store: the audit's name in the app (default: SOURCE as of the date)."
+        ),
+    ] = None,
 ) -> None:
     """Audit a contract repository: mislabels ranked by value at risk, missing protections, vendors,
     terms ending soon and engagements to review; resumable, on local processes or a Dask cluster."""
@@ -97,6 +124,9 @@ def audit(
 
     day = _as_of(as_of)
     kind_of(source)
+    if not store and (workspace or name or (database_url and not _from_env(database_url))):
+        raise SeamlineError("--database-url, --workspace and --name go with --store; add --store")
+    target = _open_target(database_url, workspace, name) if store else None
     if out.exists() and not out.is_dir():
         raise SeamlineError(f"--out: {out} is a file; expected a folder")
     if not resume and (out / DOCUMENTS_FILE).exists():
@@ -152,3 +182,69 @@ def audit(
         f"flagged for review (a risk signal, not a legal ruling): {d['review_flags']}", markup=False
     )
     console.print("wrote " + ", ".join(str(f) for f in result.files), markup=False)
+    if target is not None:
+        _store(target, out, name)
+
+
+def _from_env(database_url: str | None) -> bool:
+    """True when ``database_url`` came from SEAMLINE_DATABASE_URL (set for the server, not a request to
+    store)."""
+    import os
+
+    return database_url is not None and database_url == os.environ.get("SEAMLINE_DATABASE_URL")
+
+
+def _open_target(database_url: str | None, workspace: str | None, name: str | None) -> Any:
+    """The workspace's audit store, opened (and migrated) before the audit runs, so a bad URL, an unknown
+    workspace or a bad name is refused before any document is checked."""
+    from seamline.errors import SeamlineError
+    from seamline.settings import Settings
+    from seamline.store import AccountStore, open_store
+    from seamline.store.audits import AuditStore
+    from seamline.store.repository import check_name
+    from seamline.store.tables import LOCAL_WORKSPACE_ID
+
+    if name is not None:
+        try:
+            check_name(name, "--name")
+        except SeamlineError as exc:
+            raise SeamlineError(exc.message) from None  # one line: what, and what was expected
+    settings = Settings.from_env(None, database_url=database_url)
+    decisions = open_store(settings.database_url, schema=settings.database_schema)
+    try:
+        ref: int | str = workspace if workspace else LOCAL_WORKSPACE_ID
+        try:
+            found = AccountStore(decisions.engine).workspace(ref)
+        except SeamlineError as exc:
+            raise SeamlineError(f"--workspace: {exc.message}") from None
+        return AuditStore(decisions.engine, workspace_id=found.id, user_id=None, role="owner"), found
+    except BaseException:
+        decisions.engine.dispose()
+        raise
+
+
+def _store(target: Any, out: Path, name: str | None) -> None:
+    """Keep the audit written to ``out`` (read back a line at a time) in the workspace."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from seamline.audit import read_audit
+    from seamline.errors import SeamlineError
+
+    audits, workspace = target
+    try:
+        audit, documents = read_audit(out)
+        saved = audits.save_audit(audit, documents, name=name)
+    except SQLAlchemyError as exc:
+        cause = getattr(exc, "orig", None) or exc
+        first = (str(cause).strip().splitlines() or [""])[0][:200]
+        raise SeamlineError(
+            f"--store: the audit in {out} could not be stored ({type(cause).__name__}: {first}); "
+            "nothing was stored; run the same command again to store it"
+        ) from None
+    finally:
+        audits.engine.dispose()
+    console.print(
+        f"stored as audit {saved.id} {plain(repr(saved.name))} in workspace {plain(repr(workspace.name))} "
+        f"({saved.documents} documents): /audits/{saved.id} in the web app",
+        markup=False,
+    )
