@@ -144,7 +144,7 @@ def _link(where: str, rows: int) -> str | None:
     return next(iter(_errors(SeamlineError("", [Problem(where, "")]), rows)), None)
 
 
-def _page(
+def _draw(
     request: Request,
     *,
     name: str = "",
@@ -186,6 +186,11 @@ def _page(
     return render(request, "portfolio.html", ctx, status_code=status_code)
 
 
+async def _page(request: Request, **context: Any) -> HTMLResponse:
+    """:func:`_draw` in the thread pool (the saved list is a database read)."""
+    return await run_in_threadpool(lambda: _draw(request, **context))
+
+
 async def plan_in_worker(request: Request, data: dict[str, Any], where: str) -> dict[str, Any]:
     settings = request.app.state.settings
     result: dict[str, Any] = await request.app.state.jobs.run(
@@ -204,7 +209,7 @@ def plan_json(plan: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------ pages
 @pages_router.get("/portfolios", response_class=HTMLResponse)
 def portfolios_page(request: Request) -> HTMLResponse:
-    return _page(request)
+    return _draw(request)
 
 
 @pages_router.get("/portfolios/new.csv")
@@ -251,20 +256,24 @@ async def portfolios_post(request: Request) -> Response:
 
 @pages_router.get("/portfolios/compare", response_class=HTMLResponse)
 async def compare_page(request: Request, a: int | None = None, b: int | None = None) -> HTMLResponse:
+    ctx = await run_in_threadpool(_compare_context, request, a, b)
+    return render(request, "portfolio_compare.html", ctx)
+
+
+def _compare_context(request: Request, a: int | None, b: int | None) -> dict[str, Any]:
     library = library_of(request)
     pair = []
     if a is not None and b is not None:
         for pid in (a, b):
-            record = await run_in_threadpool(library.portfolio, pid)
+            record = library.portfolio(pid)
             pair.append({"record": record, "plan": plan_json(record.plan)})
-    ctx = {
+    return {
         "saved": library.portfolios(),
         "a": a,
         "b": b,
         "pair": pair,
         "model_name": request.app.state.service.model_name,
     }
-    return render(request, "portfolio_compare.html", ctx)
 
 
 @pages_router.get("/portfolios/{portfolio_id:int}", response_class=HTMLResponse)
@@ -282,8 +291,8 @@ async def portfolio_page(request: Request, portfolio_id: int) -> HTMLResponse:
             what=f"portfolio {record.id} chart",
         )
         service.fragments.put(key, chart)
-    rows = portfolio_to_rows(record.portfolio, _kb(request))
-    return _page(
+    rows = await run_in_threadpool(portfolio_to_rows, record.portfolio, _kb(request))
+    return await _page(
         request,
         name=record.name,
         stage=record.stage,
@@ -327,19 +336,21 @@ async def _handle(request: Request, form: Any, record: PortfolioRecord | None) -
         return await _upload(request, upload, form, name, stage)
     rows = rows_from_form(form)
     if action == "add" and len(rows) < MAX_ROWS:
-        return _page(request, name=name, stage=stage, rows=[*rows, dict(BLANK_ROW)], record=record)
+        return await _page(request, name=name, stage=stage, rows=[*rows, dict(BLANK_ROW)], record=record)
     if action.startswith("remove-"):
         index = int(action.removeprefix("remove-")) if action.removeprefix("remove-").isdigit() else -1
         kept = [r for i, r in enumerate(rows) if i != index] or [dict(BLANK_ROW)]
-        return _page(request, name=name, stage=stage, rows=kept, record=record)
+        return await _page(request, name=name, stage=stage, rows=kept, record=record)
     try:
         if action == "save":
             library.writable()
-        data = rows_to_portfolio(name, stage, rows, label=form_label, kb=_kb(request), where="portfolio")
+        data = await run_in_threadpool(
+            lambda: rows_to_portfolio(name, stage, rows, label=form_label, kb=_kb(request), where="portfolio")
+        )
         result = await plan_in_worker(request, data, "portfolio")
     except SeamlineError as exc:
         status = int(getattr(exc, "status", 400))
-        return _page(
+        return await _page(
             request,
             name=name,
             stage=stage,
@@ -351,7 +362,7 @@ async def _handle(request: Request, form: Any, record: PortfolioRecord | None) -
     if action == "save":
         saved = await run_in_threadpool(_save, library, data, result["plan"], record.id if record else None)
         return RedirectResponse(f"/portfolios/{saved.id}", status_code=303)
-    return _page(
+    return await _page(
         request,
         name=name,
         stage=stage,
@@ -379,9 +390,6 @@ def _save(
 async def _upload(request: Request, upload: UploadFile, form: Any, name: str, stage: str) -> Response:
     """A YAML portfolio file (as ``seamline portfolio`` reads) or a CSV table: planned, and saved when the
     form's ``save`` box is ticked."""
-    from seamline.portfolio import parse_portfolio
-    from seamline.yamlio import parse_text
-
     library = library_of(request)
     filename = (upload.filename or "portfolio").rsplit("/", 1)[-1][:200]
     save = form.get("save") == "1"
@@ -401,36 +409,11 @@ async def _upload(request: Request, upload: UploadFile, form: Any, name: str, st
             raise InputFileError(
                 f"{filename}: not UTF-8 text (byte {exc.start})", [Problem("file", "expected UTF-8 text")]
             ) from None
-        lower = filename.lower()
-        if lower.endswith(".csv"):
-            data = rows_to_portfolio(
-                name or filename.rsplit(".", 1)[0],
-                stage,
-                read_csv(text, filename),
-                label=row_label,
-                kb=_kb(request),
-                where=filename,
-            )
-        elif lower.endswith((".yaml", ".yml", ".json")):
-            data = parse_text(text, filename, json_first=lower.endswith(".json"))
-            if isinstance(data, dict) and not data.get("name"):
-                data = {**data, "name": name or filename.rsplit(".", 1)[0]}
-            parse_portfolio(data, filename, _kb(request))
-            if isinstance(data, dict) and len(data.get("workstreams") or []) > MAX_ROWS:
-                raise InputFileError(
-                    f"{filename}: more than {MAX_ROWS} workstreams",
-                    [Problem("workstreams", f"expected at most {MAX_ROWS}")],
-                )
-        else:
-            raise InputFileError(
-                f"{filename}: expected a .yaml, .yml, .json or .csv file",
-                [Problem("file", "expected a portfolio file (YAML or JSON) or a CSV table")],
-            )
-        rows = portfolio_to_rows(data, _kb(request))
+        data, rows = await run_in_threadpool(_read_upload, request, filename, text, name, stage)
         result = await plan_in_worker(request, data, filename)
     except SeamlineError as exc:
         status = int(getattr(exc, "status", 400))
-        return _page(
+        return await _page(
             request,
             name=name,
             stage=stage or "scale_up",
@@ -440,7 +423,7 @@ async def _upload(request: Request, upload: UploadFile, form: Any, name: str, st
     if save:
         saved = await run_in_threadpool(_save, library, data, result["plan"], None)
         return RedirectResponse(f"/portfolios/{saved.id}", status_code=303)
-    return _page(
+    return await _page(
         request,
         name=str(data.get("name") or ""),
         stage=result["plan"]["stage"],
@@ -448,6 +431,42 @@ async def _upload(request: Request, upload: UploadFile, form: Any, name: str, st
         plan=plan_json(result["plan"]),
         chart=result["chart"],
     )
+
+
+def _read_upload(
+    request: Request, filename: str, text: str, name: str, stage: str
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The portfolio an uploaded file holds (YAML/JSON or CSV) and its rows for the form (in a thread)."""
+    from seamline.portfolio import parse_portfolio
+    from seamline.yamlio import parse_text
+
+    data: Any
+    lower = filename.lower()
+    if lower.endswith(".csv"):
+        data = rows_to_portfolio(
+            name or filename.rsplit(".", 1)[0],
+            stage,
+            read_csv(text, filename),
+            label=row_label,
+            kb=_kb(request),
+            where=filename,
+        )
+    elif lower.endswith((".yaml", ".yml", ".json")):
+        data = parse_text(text, filename, json_first=lower.endswith(".json"))
+        if isinstance(data, dict) and not data.get("name"):
+            data = {**data, "name": name or filename.rsplit(".", 1)[0]}
+        parse_portfolio(data, filename, _kb(request))
+        if isinstance(data, dict) and len(data.get("workstreams") or []) > MAX_ROWS:
+            raise InputFileError(
+                f"{filename}: more than {MAX_ROWS} workstreams",
+                [Problem("workstreams", f"expected at most {MAX_ROWS}")],
+            )
+    else:
+        raise InputFileError(
+            f"{filename}: expected a .yaml, .yml, .json or .csv file",
+            [Problem("file", "expected a portfolio file (YAML or JSON) or a CSV table")],
+        )
+    return data, portfolio_to_rows(data, _kb(request))
 
 
 async def document_response(request: Request, portfolio_id: int, fmt: str) -> Response:

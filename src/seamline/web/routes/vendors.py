@@ -143,30 +143,36 @@ def _form_context(request: Request, values: dict[str, Any], error: SeamlineError
     }
 
 
-def _page(
+def _draw(
     request: Request,
     *,
     values: dict[str, Any] | None = None,
     error: SeamlineError | None = None,
     upload_error: SeamlineError | None = None,
-    decision: Any = None,
+    decision_id: Any = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """The vendors page (database reads: call it from a thread, as a sync route or through :func:`_page`)."""
     library = library_of(request)
     ctx = {
         "vendors": library.vendors(),
         "error": error,
         "upload_error": upload_error,
-        "decision": decision,
+        "decision": _decision(request, decision_id),
         **_form_context(request, values or {}, error),
     }
     return render(request, "vendors.html", ctx, status_code=status_code)
 
 
+async def _page(request: Request, **context: Any) -> HTMLResponse:
+    """:func:`_draw` in the thread pool (its database reads stay off the event loop)."""
+    return await run_in_threadpool(lambda: _draw(request, **context))
+
+
 # ------------------------------------------------------------------------------------------ pages
 @pages_router.get("/vendors", response_class=HTMLResponse)
 def vendors_page(request: Request, decision: int | None = None) -> HTMLResponse:
-    return _page(request, decision=_decision(request, decision))
+    return _draw(request, decision_id=decision)
 
 
 @pages_router.post("/vendors", response_class=HTMLResponse)
@@ -188,10 +194,10 @@ async def vendors_enter(request: Request) -> Response:
         except SeamlineError as exc:
             exc = with_lines(exc, text, filename) if text else exc
             status = int(getattr(exc, "status", 400))
-            return _page(
+            return await _page(
                 request,
                 upload_error=exc,
-                decision=_decision(request, decision),
+                decision_id=decision,
                 status_code=status if status != 422 else 400,
             )
     else:
@@ -202,11 +208,11 @@ async def vendors_enter(request: Request) -> Response:
             vendor = parse_profile(request, values_to_profile(values, models), "vendor")
         except SeamlineError as exc:
             status = int(getattr(exc, "status", 400))
-            return _page(
+            return await _page(
                 request,
                 values={**values, "models": models},
                 error=exc,
-                decision=_decision(request, decision),
+                decision_id=decision,
                 status_code=status if status != 422 else 400,
             )
     record = await run_in_threadpool(
@@ -225,34 +231,43 @@ async def compare_page(
     model: str | None = None,
     decision: int | None = None,
 ) -> HTMLResponse:
-    library = library_of(request)
     chosen = list(dict.fromkeys(vendor or []))[:COMPARE_MAX]
     model_id = _model(request, model) if model else None
-    ctx: dict[str, Any] = {
-        "vendors": library.vendors(),
-        "chosen": chosen,
-        "model": model_id,
-        "models": _models(request),
-        "decision": _decision(request, decision),
-        "comparison": None,
-    }
-    if len(chosen) >= 2:
-        from seamline.vendors import compare_vendors
-
-        records = library.vendors(chosen)
+    ctx, records = await run_in_threadpool(_compare_context, request, chosen, model_id, decision)
+    comparison = ctx["comparison"]
+    if comparison is not None:
         profiles = [r.profile for r in records]
-        comparison = compare_vendors([profile_of(r) for r in records], model_id, _vk(request))
         svg = await request.app.state.jobs.run(
             tasks.vendor_chart, request.app.state.settings, profiles, model_id, what="vendor comparison chart"
         )
         ctx |= {
-            "comparison": comparison,
             "ranking": comparison.ranking,
             "chart": inline_svg(svg),
             "chart_alt": "Grade points per question for "
             + ", ".join(f"{c.vendor} ({c.score:g}/100)" for c in comparison.ranking),
         }
     return render(request, "vendor_compare.html", ctx)
+
+
+def _compare_context(
+    request: Request, chosen: list[int], model_id: str | None, decision: int | None
+) -> tuple[dict[str, Any], list[VendorRecord]]:
+    from seamline.vendors import compare_vendors
+
+    library = library_of(request)
+    records = library.vendors(chosen) if len(chosen) >= 2 else []
+    comparison = (
+        compare_vendors([profile_of(r) for r in records], model_id, _vk(request)) if records else None
+    )
+    ctx = {
+        "vendors": library.vendors(),
+        "chosen": chosen,
+        "model": model_id,
+        "models": _models(request),
+        "decision": _decision(request, decision),
+        "comparison": comparison,
+    }
+    return ctx, records
 
 
 def inline_svg(markup: str) -> Markup:
@@ -265,16 +280,23 @@ def inline_svg(markup: str) -> Markup:
 async def vendor_page(
     request: Request, vendor_id: int, model: str | None = None, decision: int | None = None
 ) -> HTMLResponse:
+    ctx = await run_in_threadpool(_vendor_context, request, vendor_id, model, decision)
+    return render(request, "vendor.html", ctx)
+
+
+def _vendor_context(
+    request: Request, vendor_id: int, model: str | None, decision: int | None
+) -> dict[str, Any]:
     from seamline.vendors import score_vendor
 
     library = library_of(request)
-    record = await run_in_threadpool(library.vendor, vendor_id)
+    record = library.vendor(vendor_id)
     opened_from = _decision(request, decision)
     # opened from a decision: the model it recommends buying, unless another is chosen
     model_id = opened_from.top_model if model is None and opened_from else _model(request, model)
-    card = await run_in_threadpool(score_vendor, profile_of(record), model_id, _vk(request))
+    card = score_vendor(profile_of(record), model_id, _vk(request))
     kept = library.decision_vendors(opened_from.id) if opened_from else []
-    ctx = {
+    return {
         "vendor": record,
         "model": model_id,
         "models": _models(request),
@@ -285,7 +307,6 @@ async def vendor_page(
         **scorecard_view(request, card),
         **_form_context(request, profile_to_values(record.profile), None),
     }
-    return render(request, "vendor.html", ctx)
 
 
 def _decisions(request: Request) -> list[Any]:
@@ -313,7 +334,7 @@ async def vendor_keep(request: Request, vendor_id: int) -> Response:
     check_csrf(request, form)
     library = library_of(request)
     library.writable()
-    library.vendor(vendor_id)
+    await run_in_threadpool(library.vendor, vendor_id)
     raw = form.get("decision")
     try:
         decision_id = int(str(raw))
@@ -329,45 +350,49 @@ async def vendor_keep(request: Request, vendor_id: int) -> Response:
 @pages_router.get("/decisions/{decision_id}/vendors", response_class=HTMLResponse)
 async def decision_vendors_page(request: Request, decision_id: int, model: str | None = None) -> HTMLResponse:
     """The vendors kept with a decision, compared for the model it recommends (or the one chosen)."""
+    ctx = await run_in_threadpool(_decision_vendors_context, request, decision_id, model)
+    kept, model_id, comparison = ctx["kept"], ctx["model"], ctx["comparison"]
+    if comparison is not None and len(kept) >= 2:
+        svg = await request.app.state.jobs.run(
+            tasks.vendor_chart,
+            request.app.state.settings,
+            [r.profile for r in kept],
+            model_id,
+            what="vendor comparison chart",
+        )
+        ctx |= {
+            "chart": inline_svg(svg),
+            "chart_alt": "Grade points per question for "
+            + ", ".join(f"{c.vendor} ({c.score:g}/100)" for c in comparison.ranking),
+        }
+    return render(request, "decision_vendors.html", ctx)
+
+
+def _decision_vendors_context(request: Request, decision_id: int, model: str | None) -> dict[str, Any]:
     from seamline.vendors import compare_vendors
     from seamline.web.auth import decisions_of
 
-    record = await run_in_threadpool(decisions_of(request).get, decision_id)
+    record = decisions_of(request).get(decision_id)
     library = library_of(request)
-    kept = await run_in_threadpool(library.decision_vendors, decision_id)
+    kept = library.decision_vendors(decision_id)
     model_id = record.top_model if model is None else _model(request, model)
-    ctx: dict[str, Any] = {
+    comparison = compare_vendors([profile_of(r) for r in kept], model_id, _vk(request)) if kept else None
+    return {
         "decision": record,
         "kept": kept,
         "others": [v for v in library.vendors() if v.id not in {k.id for k in kept}],
         "model": model_id,
         "models": _models(request),
-        "comparison": None,
+        "comparison": comparison,
+        "ranking": comparison.ranking if comparison else [],
     }
-    if kept:
-        comparison = compare_vendors([profile_of(r) for r in kept], model_id, _vk(request))
-        ctx |= {"comparison": comparison, "ranking": comparison.ranking}
-        if len(kept) >= 2:
-            svg = await request.app.state.jobs.run(
-                tasks.vendor_chart,
-                request.app.state.settings,
-                [r.profile for r in kept],
-                model_id,
-                what="vendor comparison chart",
-            )
-            ctx |= {
-                "chart": inline_svg(svg),
-                "chart_alt": "Grade points per question for "
-                + ", ".join(f"{c.vendor} ({c.score:g}/100)" for c in comparison.ranking),
-            }
-    return render(request, "decision_vendors.html", ctx)
 
 
 @pages_router.post("/decisions/{decision_id}/vendors")
 async def decision_vendors_change(request: Request, decision_id: int) -> Response:
     """Keep a vendor with the decision (``action=keep``) or stop keeping it (``action=remove``)."""
     library = library_of(request)
-    library.check_decision(decision_id)  # another workspace's decision: 404 before the form is read
+    await run_in_threadpool(library.check_decision, decision_id)  # another's: 404 before the form is read
     form = await request.form()
     check_csrf(request, form)
     raw, action = form.get("vendor"), form.get("action")
