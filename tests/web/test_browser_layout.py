@@ -301,3 +301,50 @@ def test_questionnaire_to_results_and_save_with_the_keyboard_only(
     assert page.get_by_test_id("recommended").is_visible()
     assert page.get_by_role("heading", name="Keyboard only").count() or "Keyboard only" in page.content()
     ctx.close()
+
+
+# ------------------------------------------------------------------------------------------ progress
+def test_slow_actions_say_they_are_busy(browser: Any, app_server: tuple[Any, str]) -> None:
+    """A form's busy state is recorded as it is shown (the next page replaces it); a download's answer is
+    held back (Playwright routing) so the link can be read while it is awaited."""
+    _, base = app_server
+    _, listing = _get_json(base, "/api/v1/decisions")
+    decision = listing["decisions"][0]["id"]
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    held: list[Any] = []
+    page.goto(base + "/contracts")
+    # What the page shows once the form is sent, kept in sessionStorage: it outlives the navigation.
+    page.evaluate(
+        """() => document.addEventListener('submit', () => setTimeout(() => {
+            const b = document.querySelector('button.is-busy');
+            sessionStorage.setItem('busy', JSON.stringify({
+              text: b && b.textContent, disabled: b && b.disabled,
+              form: document.querySelector('form.upload').getAttribute('aria-busy'),
+              status: document.getElementById('busy-status').textContent}));
+          }, 0))"""
+    )
+    page.locator("input[type=file]").first.set_input_files(str(CONTRACT))
+    page.get_by_role("button", name="Check the document").click()
+    page.get_by_test_id("detected").wait_for()
+    seen = json.loads(page.evaluate("sessionStorage.getItem('busy')"))
+    assert seen == {
+        "text": "Reading the document…",
+        "disabled": True,
+        "form": "true",
+        "status": "Reading the document…",
+    }
+
+    page.route("**/report.md", lambda route: held.append(route))
+    page.goto(f"{base}/decisions/{decision}")
+    link = page.locator('a[download][href$="/report.md"]')
+    link.click()
+    page.wait_for_function("() => document.querySelector('a[download].is-busy') !== null")
+    assert link.inner_text() == "Rendering MD…" and link.get_attribute("aria-busy") == "true"
+    with page.expect_download() as download:
+        held.pop().continue_()
+    assert download.value.suggested_filename.endswith(".md")
+    page.wait_for_function("() => document.querySelector('a[download].is-busy') === null")
+    assert link.inner_text() == "MD"
+    ctx.close()

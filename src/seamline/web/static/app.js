@@ -51,7 +51,7 @@
   // link can say "Rendering PDF…" until the file arrives; without this script the link still works.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[download]");
-    if (!link || !window.fetch || !window.URL || link.classList.contains("is-busy")) { return; }
+    if (!link || link.dataset.fetched || !window.fetch || !window.URL || link.classList.contains("is-busy")) { return; }
     event.preventDefault();
     var what = link.dataset.busy || "Rendering " + link.textContent.trim() + "…";
     busy(link, what);
@@ -65,6 +65,7 @@
         var a = document.createElement("a");
         a.href = url;
         a.download = match ? decodeURIComponent(match[1]) : "";
+        a.dataset.fetched = "1";  // the file itself: saved by the browser, not fetched again
         document.body.appendChild(a);
         a.click();
         a.remove();
