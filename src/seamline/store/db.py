@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,7 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     elif parsed.get_backend_name() == "postgresql":
         kwargs["pool_pre_ping"] = True
-        if schema:
-            kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
+        kwargs["connect_args"] = {"options": f"-csearch_path={schema}"} if schema else {}
     else:
         raise StoreError(
             f"database URL: unsupported database {parsed.get_backend_name()!r}; expected sqlite or postgresql"
@@ -59,7 +59,24 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
 
+    else:
+        _SERVER_ARGS[engine] = dict(kwargs["connect_args"])
     return engine
+
+
+_SERVER_ARGS: weakref.WeakKeyDictionary[Engine, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def server_connect_args(engine: Engine) -> dict[str, Any] | None:
+    """``psycopg.connect`` keyword arguments for a connection of its own (outside the engine's pool) to
+    the database, as the user and in the schema of a PostgreSQL ``engine`` made by :func:`make_engine`;
+    None for any other engine."""
+    extra = _SERVER_ARGS.get(engine)
+    if extra is None:
+        return None
+    _args, params = engine.dialect.create_connect_args(engine.url)
+    params.pop("context", None)  # the sync driver's adapters: an async connection makes its own
+    return {**params, **extra}
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from threading import Lock
 from typing import Any
 
+import anyio.to_thread
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 from sqlalchemy import Engine, Integer, Select, String, bindparam, delete, func, select, tuple_
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from seamline.errors import Problem, SeamlineError
 from seamline.store.db import make_engine, migrate
+from seamline.store.list_versions import ListVersions, Unavailable
 from seamline.store.tables import (
     LOCAL_USER_ID,
     LOCAL_WORKSPACE_ID,
@@ -424,6 +426,7 @@ class DecisionStore:
         trash_days: int = TRASH_DAYS,
         _sessions: sessionmaker[Session] | None = None,
         _pages: _Pages | None = None,
+        _versions: ListVersions | None = None,
     ) -> None:
         if role not in ROLES:
             raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
@@ -436,6 +439,9 @@ class DecisionStore:
         self.trash_days = trash_days
         self._sessions = _sessions or sessionmaker(engine, expire_on_commit=False)
         self._pages = _pages or _Pages()  # shared by every store scoped from this one
+        # the list versions read on the event loop (PostgreSQL made by make_engine; else None): a scoped
+        # store shares its origin's (it passes _pages and _versions)
+        self._versions = _versions if _pages is not None else ListVersions.for_engine(engine)
 
     def scoped(self, workspace_id: int, *, user_id: int | None, role: str) -> DecisionStore:
         """The same database, bound to ``workspace_id`` and acting as ``user_id`` with ``role``."""
@@ -447,6 +453,7 @@ class DecisionStore:
             trash_days=self.trash_days,
             _sessions=self._sessions,
             _pages=self._pages,
+            _versions=self._versions,
         )
 
     @property
@@ -591,16 +598,7 @@ class DecisionStore:
         answered from memory while the workspace's list version (migration 0006: raised by the database
         with every change to its decisions, by any process) is the one it was read at: one primary-key
         read instead of the page and its count."""
-        limit, offset = _check_window(limit, offset)
-        q = check_query(q)
-        params: dict[str, Any] = {"workspace_id": self.workspace_id, "limit": limit, "offset": offset}
-        if cursor is not None:
-            params["after_updated_at"], params["after_id"], params["offset"] = _read_cursor(
-                cursor, q, self.max_id
-            )
-        if q is not None:
-            params["pattern"] = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        key = (self.workspace_id, limit, params["offset"], q, cursor)
+        key, q, params = self._window(limit, offset, q, cursor)
         page, counting = _list_statements(self.engine.dialect.name, q is not None, cursor is not None)
         with self.engine.connect() as conn:
             version = conn.execute(_LIST_VERSION, params).scalar()  # read first: a page is never older
@@ -625,6 +623,48 @@ class DecisionStore:
         found = DecisionPage(decisions=decisions, total=total, limit=limit, offset=params["offset"], q=q)
         self._pages.put(key, version, found)
         return found
+
+    def _window(
+        self, limit: int, offset: int, q: str | None, cursor: str | None
+    ) -> tuple[tuple[Any, ...], str | None, dict[str, Any]]:
+        """(the kept page's key, the search, the statements' parameters) of a list request, checked."""
+        limit, offset = _check_window(limit, offset)
+        q = check_query(q)
+        params: dict[str, Any] = {"workspace_id": self.workspace_id, "limit": limit, "offset": offset}
+        if cursor is not None:
+            params["after_updated_at"], params["after_id"], params["offset"] = _read_cursor(
+                cursor, q, self.max_id
+            )
+        if q is not None:
+            params["pattern"] = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return (self.workspace_id, limit, params["offset"], q, cursor), q, params
+
+    async def summaries_async(
+        self, *, limit: int = LIST_LIMIT, offset: int = 0, q: str | None = None, cursor: str | None = None
+    ) -> DecisionPage:
+        """:meth:`summaries` for a caller on an event loop, which never waits there on a database server.
+
+        A local SQLite file is read inline (one covering-index read: cheaper than a hand-over to a thread).
+        From PostgreSQL the workspace's list version is read by the event loop itself
+        (:mod:`seamline.store.list_versions`: awaited, one read for all the requests of that moment), and
+        a page kept at that version is answered with no thread at all; a page not kept, or any failure of
+        that read, goes to the thread pool (:meth:`summaries`, which reads the version again, then the
+        page). Either way the page is never older than the latest change committed before the call."""
+        if self.local:
+            return self.summaries(limit=limit, offset=offset, q=q, cursor=cursor)
+        if self._versions is not None:
+            key, _q, _params = self._window(limit, offset, q, cursor)  # a bad request fails here, at once
+            try:
+                version = await self._versions.read(self.workspace_id)
+            except Unavailable:
+                pass
+            else:
+                kept = self._pages.get(key, version)
+                if kept is not None:
+                    return kept
+        return await anyio.to_thread.run_sync(
+            functools.partial(self.summaries, limit=limit, offset=offset, q=q, cursor=cursor)
+        )
 
     def count(self) -> int:
         with self._session() as session:

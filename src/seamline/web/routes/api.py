@@ -383,13 +383,8 @@ async def list_decisions(
     following page, or null on the last one (by cursor when this page was asked by cursor, else by
     offset); ``next_cursor`` is the following page's cursor; ``total`` counts every decision the search
     matches."""
-    store = _store(request)
-    if store.local:  # one covering-index read on a local file: cheaper inline than a thread hop
-        page = store.summaries(limit=limit, offset=offset, q=q, cursor=cursor)
-    else:
-        page = await run_in_threadpool(
-            lambda: store.summaries(limit=limit, offset=offset, q=q, cursor=cursor)
-        )
+    # a local file inline; from a server, a kept page after an awaited version read, else in a thread
+    page = await _store(request).summaries_async(limit=limit, offset=offset, q=q, cursor=cursor)
     following, next_cursor = page.next_offset, page.next_cursor
     searched = {"q": page.q} if page.q else {}
     if following is None or next_cursor is None:
