@@ -77,21 +77,38 @@ def _bars(ax: Any, chart: BarChart, legend: bool = True) -> None:
                 linewidth=0,
             )
             left = [a + b for a, b in zip(left, values, strict=True)]
-        for y, r in zip(ys, chart.rows, strict=True):
-            if r.range:
-                yc = y + 0.25
-                ax.plot([r.range.low, r.range.high], [yc, yc], color=palette.INK, linewidth=1.4)
-                ax.plot([r.range.low, r.range.high], [yc, yc], "|", color=palette.INK, markersize=7)
-                ax.plot([r.range.mid], [yc], "o", color="white", markeredgecolor=palette.INK, markersize=5)
+        ranged = [(y + 0.25, r.range) for y, r in zip(ys, chart.rows, strict=True) if r.range]
+        if ranged:
+            yc = [y for y, _ in ranged]
+            lows, mids, highs = ([getattr(r, k) for _, r in ranged] for k in ("low", "mid", "high"))
+            ax.hlines(yc, lows, highs, color=palette.INK, linewidth=1.4)
+            ax.plot(lows + highs, yc + yc, "|", color=palette.INK, markersize=7)
+            ax.plot(mids, yc, "o", color="white", markeredgecolor=palette.INK, markersize=5)
     else:
-        for y, r in zip(ys, chart.rows, strict=True):
-            if not r.range:
-                continue
-            colour = palette.HIGHLIGHT if r.highlight else palette.RANGE
-            ax.plot([r.range.low, r.range.high], [y, y], color=colour, linewidth=9, solid_capstyle="butt")
-            ax.plot([r.range.mid], [y], "|", color=palette.BLACK, markersize=15, markeredgewidth=2)
-            if r.range.mean is not None:
-                ax.plot([r.range.mean], [y], "o", color=palette.MEAN, markersize=5)
+        alone = [(y, r) for y, r in zip(ys, chart.rows, strict=True) if r.range]
+        for highlight in (False, True):
+            rows = [(y, r) for y, r in alone if r.highlight is highlight]
+            if rows:
+                colour = palette.HIGHLIGHT if highlight else palette.RANGE
+                ax.hlines(
+                    [y for y, _ in rows],
+                    [r.range.low for _, r in rows if r.range],
+                    [r.range.high for _, r in rows if r.range],
+                    color=colour,
+                    linewidth=9,
+                )
+        if alone:
+            ax.plot(
+                [r.range.mid for _, r in alone if r.range],
+                [y for y, _ in alone],
+                "|",
+                color=palette.BLACK,
+                markersize=15,
+                markeredgewidth=2,
+            )
+            means = [(y, r.range.mean) for y, r in alone if r.range and r.range.mean is not None]
+            if means:
+                ax.plot([m for _, m in means], [y for y, _ in means], "o", color=palette.MEAN, markersize=5)
     labels = [f"{r.label}\n{r.note}" if r.note else r.label for r in chart.rows]
     ax.set_yticks(ys, labels, fontsize=8)
     for tick, r in zip(ax.get_yticklabels(), chart.rows, strict=True):
