@@ -189,10 +189,11 @@ def test_unknown_ids_and_paths_are_404(client: Any, saved: int) -> None:
 
 
 def test_405_lists_every_method_of_the_path_in_allow(client: Any, saved: int) -> None:
-    """A 405 had no Allow header, then one naming only the first route of the path."""
+    """A 405 had no Allow header, then one naming only the first route of the path. HEAD is allowed
+    wherever GET is (seamline.web.head)."""
     for method, url, allowed in (
-        ("PUT", "/api/v1/decisions", "GET, POST"),
-        ("TRACE", f"/api/v1/decisions/{saved}", "DELETE, GET, PATCH"),
+        ("PUT", "/api/v1/decisions", "GET, HEAD, POST"),
+        ("TRACE", f"/api/v1/decisions/{saved}", "DELETE, GET, HEAD, PATCH"),
         ("GET", f"/api/v1/decisions/{saved}/contract", "DELETE, POST"),
         ("GET", "/api/v1/advise", "POST"),
     ):
