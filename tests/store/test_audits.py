@@ -223,9 +223,11 @@ def test_audits_belong_to_their_workspace_and_viewers_only_read(setup: Any) -> N
     doc = alice.documents(mine.id).documents[0]
     assert [a.name for a in vera.audits()] == ["Alpha's audit"]  # a viewer reads
     assert vera.document(mine.id, doc.id).path == doc.path
+    assert vera.summary(mine.id) == mine
     assert bob.audits() == []
     for call in (
         lambda: bob.audit(mine.id),
+        lambda: bob.summary(mine.id),
         lambda: bob.documents(mine.id),
         lambda: bob.document(mine.id, doc.id),
         lambda: bob.ids_of(mine.id, [doc.path]),

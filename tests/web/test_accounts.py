@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from tests.web.audit_kit import audit_out  # noqa: F401  (a fixture)
 from tests.web.helpers import token
 
 from seamline.settings import Settings
@@ -323,6 +324,64 @@ def test_every_vendor_and_portfolio_route_is_404_for_another_workspace_and_403_f
     r = team.api("vera").post("/api/v1/portfolios", json={"portfolio": portfolio})
     assert r.status_code == 403
     assert library_snapshot(team, vid, pid) == before
+
+
+def audit_routes(app: Any) -> list[tuple[str, str]]:
+    """(method, path template) of every route whose path takes an audit id."""
+    from fastapi.routing import iter_route_contexts
+
+    found = set()
+    for route in iter_route_contexts(app.routes):
+        path = route.path or ""
+        if "{audit_id" in path:
+            for method in getattr(route, "methods", None) or ():
+                if method != "HEAD":
+                    found.add((method, path))
+    return sorted(found)
+
+
+def test_every_audit_route_is_404_for_another_workspace_and_403_for_a_viewer(
+    team: Team,
+    audit_out: Any,  # noqa: F811
+) -> None:
+    from tests.web.audit_kit import store_audit
+
+    audit_id = store_audit(team.app, audit_out, team.alpha, name="Alpha's audit")
+    alice = team.api("alice")
+    before = {
+        "audit": alice.get(f"/api/v1/audits/{audit_id}").json(),
+        "documents": alice.get(f"/api/v1/audits/{audit_id}/documents").json(),
+    }
+    doc_id = before["documents"]["documents"][0]["id"]
+    values = {"audit_id": str(audit_id), "doc_id": str(doc_id), "number": "1"}
+    routes = audit_routes(team.app)
+    assert len(routes) >= 8, routes  # pages, charts, document, delete and the API: all found
+    bob, vera = session_of(team, "bob"), session_of(team, "vera")
+    bob_csrf, vera_csrf = token(bob, "/"), token(vera, "/")
+    for method, template in routes:
+        path = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values.get(m.group(1), "1"), template)
+        r = send(bob, method, path, bob_csrf)
+        assert r.status_code == 404, (method, template, r.status_code, r.text[:300])
+        if template.startswith("/api/"):
+            assert r.json()["error"]["code"] == "not_found"
+            r = send(team.api("bob"), method, path, "")
+            assert r.status_code == 404, (method, template, "token", r.text[:300])
+        r = send(vera, method, path, vera_csrf)
+        if method in UNSAFE:
+            assert r.status_code == 403, (method, template, "viewer", r.status_code, r.text[:300])
+            if template.startswith("/api/"):
+                assert send(team.api("vera"), method, path, "").status_code == 403
+        else:  # a viewer reads
+            assert r.status_code == 200, (method, template, "viewer", r.status_code, r.text[:300])
+    assert team.api("bob").get("/api/v1/audits").json() == {"audits": []}
+    assert "Alpha&#39;s audit" not in bob.get("/audits").text
+    assert "Alpha&#39;s audit" in vera.get("/audits").text
+    assert "Delete this audit" not in vera.get(f"/audits/{audit_id}").text
+    after = {
+        "audit": alice.get(f"/api/v1/audits/{audit_id}").json(),
+        "documents": alice.get(f"/api/v1/audits/{audit_id}/documents").json(),
+    }
+    assert after == before
 
 
 # ------------------------------------------------------------------------------------- log in and out

@@ -440,6 +440,25 @@ class AuditStore:
             ).all()
         return [_summary(r) for r in rows]
 
+    def summary(self, audit_id: int) -> AuditSummary:
+        """An audit's summary (not its audit.json): a light read that says whether the workspace has it."""
+        columns = (
+            AuditRow.id,
+            AuditRow.workspace_id,
+            AuditRow.name,
+            AuditRow.source,
+            AuditRow.as_of,
+            AuditRow.documents,
+            AuditRow.mislabels,
+            AuditRow.review_flags,
+            AuditRow.created_at,
+        )
+        with self._sessions() as session:
+            row = session.execute(select(*columns).where(AuditRow.id == self._id(audit_id, "audit"))).first()
+        if row is None or row.workspace_id != self.workspace_id:
+            raise NotFoundError(f"audit {audit_id}: no stored audit has this id")
+        return _summary(row)
+
     def audit(self, audit_id: int) -> AuditRecord:
         with self._sessions() as session:
             row = self._audit_row(session, audit_id)
@@ -499,6 +518,8 @@ class AuditStore:
                 f"limit: got {limit!r}; expected 1 to {PAGE_MAX}",
                 [Problem("limit", f"expected a whole number from 1 to {PAGE_MAX}")],
             )
+        with self._sessions() as session:  # an audit that is not the workspace's: not found, first
+            self._audit_row(session, audit_id)
         after = decode_cursor(cursor, self.max_id) if cursor else None
         D = AuditDocumentRow
         where = [D.audit_id == audit_id]
@@ -519,7 +540,6 @@ class AuditStore:
         if high is not None:
             where.append(D.value <= high)
         with self._sessions() as session:
-            self._audit_row(session, audit_id)
             total = int(session.scalar(select(func.count()).select_from(D).where(*where)) or 0)
             page_where = list(where)
             if after is not None:

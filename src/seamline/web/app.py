@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready app: database migrated, examples loaded on first run, routes and static files mounted."""
     from seamline.web import auth
     from seamline.web.routes import accounts, api, assumptions, contracts, history, pages
+    from seamline.web.routes import audits as audit_routes
     from seamline.web.routes import portfolio as portfolio_routes
     from seamline.web.routes import vendors as vendor_routes
 
@@ -87,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(vendor_routes.pages_router)
     app.include_router(portfolio_routes.api_router)
     app.include_router(portfolio_routes.pages_router)
+    app.include_router(audit_routes.api_router)
+    app.include_router(audit_routes.pages_router)
     _error_handlers(app)
     _spec(app, service)
     return app
