@@ -125,3 +125,16 @@ def test_the_cli_prints_a_summary(cli, repo: Path, tmp_path: Path) -> None:  # t
     assert not (out / "audit.pdf").exists()
     run = cli("audit", str(repo), "--out", str(out), "--as-of", "2026-06-01", "--no-report")
     assert f"0 in this run, {len(NAMES)} already in" in run.out
+
+
+def test_an_out_folder_of_another_source_is_refused_unless_restarted(cli, repo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    assert cli("audit", str(repo), "--out", str(out), "--no-report", "--workers", "1").code == 0
+    manifest = repo / "one.csv"
+    manifest.write_text("path\nnda.txt\n", encoding="utf-8")
+    run = cli("audit", str(manifest), "--out", str(out), "--no-report")
+    assert run.code == 2
+    assert f"holds {len(NAMES) - 1} document(s) that one.csv does not name" in run.err
+    run = cli("audit", str(manifest), "--out", str(out), "--no-report", "--restart")
+    assert run.code == 0, run.err
+    assert [r["path"] for r in records(out / "documents.jsonl")] == ["nda.txt"]

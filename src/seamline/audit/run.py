@@ -109,7 +109,14 @@ def audit_records(
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / DOCUMENTS_FILE
     done = _done_paths(out, key=str)
-    skipped = sum(1 for it in items(source) if it.path in done)
+    if done:
+        stale = len(done - {it.path for it in items(source)})
+        if stale:
+            raise SeamlineError(
+                f"{out}: holds {stale} document(s) that {source.name} does not name (an audit of another "
+                "source?); use --restart to start afresh, or another --out"
+            )
+    skipped = len(done)
     todo = (it for it in items(source) if it.path not in done)
     know = str(Path(knowledge).resolve()) if knowledge is not None else None
     counts = {"checked": 0, "errors": 0}
@@ -174,7 +181,7 @@ def _run_on_dask(
         ) from None
     own = not hasattr(scheduler, "submit")
     try:
-        client: Any = Client(scheduler, timeout="30s") if own else scheduler
+        client: Any = Client(scheduler, timeout="10s") if own else scheduler
     except (OSError, TimeoutError, ValueError) as exc:
         raise SeamlineError(
             f"--scheduler: cannot reach the Dask scheduler at {scheduler!r} ({exc})"
