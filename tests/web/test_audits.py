@@ -198,3 +198,37 @@ def test_deleting_an_audit_needs_the_form_s_token(stored: Any) -> None:
     assert r.status_code == 303 and r.headers["location"] == "/audits?deleted=1"
     assert client.get(f"/api/v1/audits/{audit_id}").status_code == 404
     assert client.get(f"/audits/{audit_id}").status_code == 404
+
+
+def test_the_page_goes_through_a_long_list_fifty_at_a_time(
+    client: Any,
+    audit_out: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """An audit of 60 documents (the real records repeated under other paths): two pages, every document
+    once; a filtered count over the whole audit, not the page."""
+    big = tmp_path / "big"
+    big.mkdir()
+    records = [json.loads(line) for line in (audit_out / "documents.jsonl").read_text().splitlines() if line]
+    with (big / "documents.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(60):
+            rec = dict(records[i % len(records)])
+            rec["path"] = f"copy-{i:02d}/{rec['path']}"
+            fh.write(json.dumps(rec) + "\n")
+    (big / "audit.json").write_text((audit_out / "audit.json").read_text())
+    audit_id = store_audit(client.app, big)
+    first = client.get(f"/audits/{audit_id}")
+    rows = _rows(first.text)
+    assert len(rows) == 50
+    following = re.search(r'<a rel="next" href="([^"]+)">Next page</a>', first.text)
+    assert following
+    second = client.get(following.group(1).replace("&amp;", "&"))
+    more = _rows(second.text)
+    assert len(more) == 10 and "Next page" not in second.text and "First page" in second.text
+    assert len({link for _v, _m, link in rows + more}) == 60
+    northwind = client.get(
+        f"/audits/{audit_id}", params={"vendor": "Northwind", "model": "staff_augmentation"}
+    )
+    expected = _api(client, audit_id, vendor="Northwind", model="staff_augmentation")["total"]
+    assert expected > 1  # of the 60, not of the first page's 50
+    assert f"{expected} documents match the filters" in northwind.text
