@@ -136,8 +136,9 @@ def rows_to_portfolio(
         problems.append(Problem("workstreams", "expected at least one workstream"))
     if len(rows) > MAX_ROWS:
         problems.append(Problem("workstreams", f"{len(rows)} workstreams; expected at most {MAX_ROWS}"))
-    if problems:
+    if not rows or len(rows) > MAX_ROWS:
         raise InputFileError(f"{where}: invalid portfolio", problems)
+    bad_stage = stage not in stages  # said once above, not again for every row
     streams: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
@@ -189,7 +190,11 @@ def rows_to_portfolio(
                     kb.criterion_ids if kb else None,
                 )
             except SeamlineError as exc:
-                problems += [Problem(f"{at}: {p.where.rsplit(': ', 1)[-1]}", p.message) for p in exc.problems]
+                problems += [
+                    Problem(f"{at}: {p.where.rsplit(': ', 1)[-1]}", p.message)
+                    for p in exc.problems
+                    if not (bad_stage and p.where.rsplit(": ", 1)[-1] == "stage")
+                ]
         streams.append(ws)
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"

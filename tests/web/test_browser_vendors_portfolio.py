@@ -77,10 +77,12 @@ def test_vendors_enter_grade_compare_and_keep_with_a_decision(page: Any, server:
         "Yes, three clients of 10 engineers each; we run a reference call process."
     )
     page.get_by_role("button", name="Grade and save", exact=True).click()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'form-errors'")
     error = page.locator("#v-rates-hourly-low-error")
     assert "expected a number" in error.inner_text()
     assert page.locator("#v-rates-hourly-low").get_attribute("aria-invalid") == "true"
     page.locator('#form-errors a[href="#v-rates-hourly-low"]').click()
+    assert page.evaluate("document.activeElement.id") == "v-rates-hourly-low"  # the link moves focus
     _check(page)
     page.get_by_label("Hourly rate, low").fill("25")
     page.get_by_role("button", name="Grade and save", exact=True).click()
@@ -120,6 +122,12 @@ def test_portfolio_upload_plan_save_and_reopen(page: Any, server: str, tmp_path:
     csv = tmp_path / "portfolio.csv"
     csv.write_text(CSV)
     page.goto(f"{server}/portfolios")
+    _check(page)
+    # the form with nothing typed: every problem next to its field, the summary focused
+    page.get_by_role("button", name="Plan", exact=True).click()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'form-errors'")
+    assert "required" in page.locator("#ws-0-name-error").inner_text()
+    assert page.locator("#ws-0-work-engineers").get_attribute("aria-invalid") == "true"
     _check(page)
     page.set_input_files("#up-file", str(csv))
     page.locator("#up-name").fill(f"Q3 plan at {width}px")
