@@ -113,9 +113,7 @@ class _Canvas:
             for i, line in enumerate(lines):
                 self.add(_text(x + 21, self.y + 12 + i * line_h, line, SMALL))
             self.y += (len(lines) - 1) * line_h
-            x += w
-            if len(lines) > 1:
-                x, self.y = self.width, self.y  # the next entry starts a line of its own
+            x = self.width if len(lines) > 1 else x + w  # after a wrapped label, the next starts a line
         self.y += line_h
 
     def svg(self, title: str, css_class: str, standalone: bool) -> str:
