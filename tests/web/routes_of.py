@@ -41,15 +41,16 @@ def fill(path: str, ids: dict[str, Any]) -> str:
     return PARAM.sub(lambda m: str(ids.get(m.group(1), defaults.get(m.group(1), "1"))), path)
 
 
-def known_ids(get: Any) -> dict[str, Any]:
-    """Ids of real records, read through the API with ``get(path) -> (status, json)``."""
+def known_ids(get: Any, templates: list[str] | None = None) -> dict[str, Any]:
+    """Ids of real records, read through the API with ``get(path) -> (status, json)``: for each
+    ``{thing_id}`` in ``templates`` (and decisions, vendors and portfolios), the first of
+    ``/api/v1/things``; the workspace from ``/api/v1/me``."""
+    params = {"decision_id", "vendor_id", "portfolio_id"}
+    for template in templates or ():
+        params |= {p for p in PARAM.findall(template) if p.endswith("_id") and p != "workspace_id"}
     ids: dict[str, Any] = {}
-    for param, collection in (
-        ("decision_id", "/api/v1/decisions"),
-        ("vendor_id", "/api/v1/vendors"),
-        ("portfolio_id", "/api/v1/portfolios"),
-    ):
-        status, body = get(collection)
+    for param in sorted(params):
+        status, body = get(f"/api/v1/{param[: -len('_id')]}s")
         found = first_id(body) if status == 200 else None
         if found is not None:
             ids[param] = found

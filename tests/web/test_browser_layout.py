@@ -118,7 +118,7 @@ def pages(app_server: tuple[Any, str], browser: Any) -> list[str]:
     _upload_first_file_form(page, base + "/vendors", ROOT / "examples" / "vendor_northwind_data_backed.yaml")
     _upload_first_file_form(page, base + "/portfolios", ROOT / "examples" / "portfolio_scale_up.yaml")
     ctx.close()
-    ids = known_ids(lambda p: _get_json(base, p))
+    ids = known_ids(lambda p: _get_json(base, p), get_routes(app))
     ids["decision_id"] = decision
     out = []
     for template in get_routes(app):
@@ -224,8 +224,8 @@ def test_results_charts_are_readable_and_inside_the_screen_at_390(
             for name in ("Rename", "Duplicate and edit", "Delete"):  # a row's actions, whole, on screen
                 box = (
                     page.locator("table.decisions tr[data-id]")
-                    .first.get_by_text(name, exact=True).first
-                    .bounding_box()
+                    .first.get_by_text(name, exact=True)
+                    .first.bounding_box()
                 )
                 assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box)
         else:

@@ -21,7 +21,7 @@ def _json(client: Any, path: str) -> tuple[int, Any]:
 def test_head_answers_like_get_on_every_get_route(client: Any, situation: dict[str, Any]) -> None:
     saved = client.post("/api/v1/decisions", json={"situation": situation, "name": "Head check"})
     assert saved.status_code == 201, saved.text
-    ids = known_ids(lambda p: _json(client, p))
+    ids = known_ids(lambda p: _json(client, p), get_routes(client.app))
     assert ids["decision_id"] == saved.json()["id"]
     routes = get_routes(client.app)
     assert {"/", "/decisions", "/docs", "/decisions/{decision_id}"} <= set(routes)
