@@ -151,6 +151,7 @@ def test_documents_are_ordered_by_value_with_unknown_values_last(setup: Any) -> 
         ({"vendor": "Northwind"}, {1, 2, 3, 8}),
         ({"vendor": "(unknown)"}, {6}),
         ({"vendor": "Nobody"}, set()),
+        ({"vendor": "North\x00wind"}, {1, 2, 3, 8}),  # a NUL no stored text can hold: dropped
         ({"model": "staff_augmentation"}, {1, 3, 4, 6, 8}),
         ({"model": "none"}, {5, 7}),
         ({"finding": "ip_assignment_each_contractor"}, {1, 3}),

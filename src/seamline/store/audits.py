@@ -276,6 +276,11 @@ _SUMMARY_COLUMNS = tuple(
 )
 
 
+def _plain(value: str | None) -> str | None:
+    """A filter's text without NUL characters, at most :data:`FILTER_MAX` characters."""
+    return value.replace("\x00", "")[:FILTER_MAX] if isinstance(value, str) else None
+
+
 def encode_cursor(rank: float, doc_id: int) -> str:
     raw = json.dumps([rank, doc_id], separators=(",", ":")).encode("ascii")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
@@ -477,7 +482,7 @@ class AuditStore:
 
     def ids_of(self, audit_id: int, paths: Iterable[str]) -> dict[str, int]:
         """The document id of each of ``paths`` in an audit (those it has)."""
-        wanted = list(dict.fromkeys(paths))
+        wanted = list(dict.fromkeys(p.replace("\x00", "") for p in paths if isinstance(p, str)))
         found: dict[str, int] = {}
         with self._sessions() as session:
             self._audit_row(session, audit_id)
@@ -521,12 +526,14 @@ class AuditStore:
         with self._sessions() as session:  # an audit that is not the workspace's: not found, first
             self._audit_row(session, audit_id)
         after = decode_cursor(cursor, self.max_id) if cursor else None
+        # no database text holds a NUL (PostgreSQL refuses one outright): no stored document has one either
+        vendor, model, finding = (_plain(v) for v in (vendor, model, finding))
         D = AuditDocumentRow
         where = [D.audit_id == audit_id]
         if vendor:
-            where.append(D.vendor.is_(None) if vendor == UNKNOWN_VENDOR else D.vendor == vendor[:FILTER_MAX])
+            where.append(D.vendor.is_(None) if vendor == UNKNOWN_VENDOR else D.vendor == vendor)
         if model:
-            where.append(D.detected.is_(None) if model == NO_MODEL else D.detected == model[:FILTER_MAX])
+            where.append(D.detected.is_(None) if model == NO_MODEL else D.detected == model)
         if finding == "mislabel":
             where.append(D.mislabel.is_(True))
         elif finding == "review":
@@ -534,7 +541,7 @@ class AuditStore:
         elif finding == "unreadable":
             where.append(D.status == "unreadable")
         elif finding:
-            where.append(D.missing.contains(f",{finding[:FILTER_MAX]},", autoescape=True))
+            where.append(D.missing.contains(f",{finding},", autoescape=True))
         if low is not None:
             where.append(D.value >= low)
         if high is not None:
