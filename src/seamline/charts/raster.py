@@ -155,30 +155,45 @@ def _line(ax: Any, chart: LineChart) -> None:
 
 
 def _seam_panel(ax: Any, panel: SeamPanel, rows: int) -> None:
+    """The web drawing's layout in its own units (a 320-wide panel, 124-wide boxes), so the boxes fit their
+    names and each seam runs from box edge to box edge."""
     import textwrap
 
+    from matplotlib.patches import FancyBboxPatch
+
+    left, right, box_w, row_h = 6.0, 190.0, 124.0, 44.0
     pos: dict[str, tuple[float, float]] = {}
-    for x, roles, colour in ((0.0, panel.in_house, palette.IN_HOUSE), (1.0, panel.vendor, palette.VENDOR)):
+    for x, roles, colour in ((left, panel.in_house, palette.IN_HOUSE), (right, panel.vendor, palette.VENDOR)):
         for i, role in enumerate(roles):
-            name = "\n".join(textwrap.wrap(role.name, 18)) + ("\n(not in your team)" if role.missing else "")
-            box = (
-                {"boxstyle": "round", "facecolor": "white", "edgecolor": colour, "linestyle": "--"}
-                if role.missing
-                else {"boxstyle": "round", "facecolor": colour, "edgecolor": colour}
-            )
+            lines = textwrap.wrap(role.name, 16)[:2] + (["(not in your team)"] if role.missing else [])
+            y = -i * row_h
             ink = palette.INK if role.missing else palette.text_on(colour)
-            ax.text(x, -i, name, ha="center", va="center", fontsize=6.5, color=ink, bbox=box)
-            pos[role.id] = (x, -i)
+            ax.add_patch(
+                FancyBboxPatch(
+                    (x, y - 16),
+                    box_w,
+                    32,
+                    boxstyle="round,pad=0,rounding_size=6",
+                    facecolor="white" if role.missing else colour,
+                    edgecolor=colour,
+                    linestyle="--" if role.missing else "-",
+                    linewidth=1.2 if role.missing else 0,
+                )
+            )
+            ax.text(x + box_w / 2, y, "\n".join(lines), ha="center", va="center", fontsize=6.5, color=ink)
+            pos[role.id] = (x + box_w if x == left else x, y)
     for a, b, _link in panel.seams:
         if a in pos and b in pos:
-            arrow = {"arrowstyle": "-", "color": palette.SEAM, "linewidth": 1.4, "shrinkA": 16, "shrinkB": 16}
-            ax.annotate("", xy=pos[b], xytext=pos[a], arrowprops=arrow)
-    ax.axvline(0.5, color=palette.RANGE, linestyle="--", linewidth=0.8)
+            (x0, y0), (x1, y1) = pos[a], pos[b]
+            ax.plot([x0, x1], [y0, y1], color=palette.SEAM, linewidth=1.4, solid_capstyle="round")
+    ax.plot([160, 160], [-(rows - 0.5) * row_h, 24], color=palette.RANGE, linestyle="--", linewidth=0.8)
     ax.set_title(f"{panel.title}\n{panel.subtitle}", fontsize=8)
-    ax.set_xlim(-0.75, 1.75)
-    ax.set_ylim(-rows + 0.4, 0.9)
-    ax.text(0.0, 0.7, "in-house", ha="center", fontsize=7, color=palette.IN_HOUSE, fontweight="bold")
-    ax.text(1.0, 0.7, "vendor", ha="center", fontsize=7, color=palette.INK, fontweight="bold")
+    ax.set_xlim(0, 320)
+    ax.set_ylim(-(rows - 0.5) * row_h, 40)
+    ax.text(
+        left + box_w / 2, 26, "in-house", ha="center", fontsize=7, color=palette.IN_HOUSE, fontweight="bold"
+    )
+    ax.text(right + box_w / 2, 26, "vendor", ha="center", fontsize=7, color=palette.INK, fontweight="bold")
     ax.axis("off")
 
 
