@@ -78,8 +78,12 @@ def child(runner: str, manifest: Path, out: Path, workers: int) -> None:
     cluster = None
     scheduler = None
     if runner == "dask":
+        import dask
         from distributed import LocalCluster
 
+        # Dask's statistical profiler samples every worker's stack every 10 ms and keeps an hour of it:
+        # CPU and memory that grow with the run. Off, as docs/audit.md advises for an audit cluster.
+        dask.config.set({"distributed.worker.profile.enabled": os.environ.get("AUDIT_DASK_PROFILE") == "1"})
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )

@@ -25,7 +25,9 @@ WIDTH = 7.0  # inches: the text width of an A4 page
 BAR = "#0072B2"  # Okabe-Ito blue (seamline.charts.palette)
 ALERT = "#D55E00"  # Okabe-Ito vermillion
 INK = "#1d2430"
-ROWS_SHOWN = 100  # rows of each list the report shows; audit.json and documents.jsonl hold them all
+ROWS_SHOWN = 100  # rows of each list the HTML report shows; audit.json and documents.jsonl hold them all
+PDF_ROWS_SHOWN = 30  # and the PDF (WeasyPrint lays out a long table slowly: about 0.1 s a row)
+PDF_CLAUSES_SHOWN = 1  # deciding clauses quoted per row in the PDF
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +142,8 @@ def render_audit_html(audit: dict[str, Any], *, pdf: bool = False) -> str:
         a=audit,
         pdf=pdf,
         charts=charts(audit),
-        rows=ROWS_SHOWN,
+        rows=PDF_ROWS_SHOWN if pdf else ROWS_SHOWN,
+        clauses=PDF_CLAUSES_SHOWN if pdf else 99,
         money=_money,
         value=_value,
         label=lambda s: (s or "none").replace("_", " "),
