@@ -165,6 +165,14 @@ def _cite(doc: PortfolioDocument, source: str) -> str:
     return f"[{numbers[source]}]" if source in numbers else f"[{source}]"
 
 
+def _md_cite(doc: PortfolioDocument, source: str) -> str:
+    """``[n]`` for a listed source (live Markdown brackets), else the id as escaped text in brackets."""
+    from seamline.report.render_md import text
+
+    numbers = {s.id: i for i, s in enumerate(doc.sources, 1)}
+    return f"[{numbers[source]}]" if source in numbers else f"[{text(source)}]"
+
+
 def _stream_cells(r: StreamRow) -> list[str]:
     return [
         r.name,
@@ -199,7 +207,7 @@ def render_portfolio_md(doc: PortfolioDocument) -> str:
         out += [f"Vendor share of the spend (by {t(doc.share_basis)}): {t('; '.join(doc.shares))}", ""]
     out += ["## Portfolio warnings", ""]
     out += [
-        f"- **{t(w.title)}** ({t(w.workstreams)}): {t(w.text)} {t(_cite(doc, w.source))}"
+        f"- **{t(w.title)}** ({t(w.workstreams)}): {t(w.text)} {_md_cite(doc, w.source)}"
         for w in doc.warnings
     ] or ["No portfolio warnings."]
     out += ["", "## Seams per workstream", ""]
