@@ -161,3 +161,14 @@ def test_importing_the_chart_layer_does_not_import_matplotlib() -> None:
     code = "import sys, seamline.charts, seamline.web.views; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_plain_bars_keep_the_order_and_draw_at_both_widths() -> None:
+    chart = build.bars(
+        "types", "Documents by type", [("statement of work", 12), ("nda", 3)], axis_label="documents"
+    )
+    assert [r.label for r in chart.rows] == ["statement of work", "nda"]
+    assert [r.note for r in chart.rows] == ["12", "3"]
+    html = responsive(chart, "types")
+    assert "statement of work · 12" in html and html.count("<svg") == 2
+    assert png(chart).startswith(b"\x89PNG")

@@ -22,6 +22,7 @@ from seamline.charts.spec import (
     SeamPanel,
     SeamsChart,
     Series,
+    Unit,
 )
 
 if TYPE_CHECKING:
@@ -261,4 +262,28 @@ def portfolio(plan: PortfolioPlan) -> Figure:
         id="portfolio",
         title=f"{plan.name} ({_label(plan.stage)}): a model per workstream",
         panels=(panel("engineers"), panel("cost")),
+    )
+
+
+def bars(
+    chart_id: str,
+    title: str,
+    rows: Sequence[tuple[str, float]],
+    unit: str = "count",
+    axis_label: str = "",
+    colour: str = palette.BLUE,
+) -> BarChart:
+    """One plain bar per (label, value), in the order given: counts of documents, vendors by exposure."""
+    series = (Series(chart_id, axis_label or title, colour),)
+    kind: Unit = "money" if unit == "money" else "count"
+    return BarChart(
+        id=chart_id,
+        title=title,
+        unit=kind,
+        series=series,
+        rows=tuple(
+            Row(label=label, values=(float(v),), note=f"{v:,.0f}" if kind == "count" else money(v))
+            for label, v in rows
+        ),
+        axis_label=axis_label,
     )
