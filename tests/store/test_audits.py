@@ -153,7 +153,9 @@ def test_documents_are_ordered_by_value_with_unknown_values_last(setup: Any) -> 
         ({"vendor": "Nobody"}, set()),
         ({"vendor": "North\x00wind"}, {1, 2, 3, 8}),  # a NUL no stored text can hold: dropped
         ({"model": "staff_augmentation"}, {1, 3, 4, 6, 8}),
-        ({"model": "none"}, {5, 7}),
+        ({"model": "none"}, {5}),  # checked, no model: the unreadable 7 was never checked
+        ({"claimed": "dedicated_team"}, {4}),
+        ({"claimed": "none", "model": "staff_augmentation"}, {1, 3, 6, 8}),
         ({"finding": "ip_assignment_each_contractor"}, {1, 3}),
         ({"finding": "ip_assignment"}, set()),  # a whole item, never a part of one
         ({"finding": "ip%"}, set()),  # LIKE wildcards are plain characters

@@ -86,6 +86,7 @@ def test_the_audit_page_shows_every_figure_and_links_each_candidate(stored: Any)
         {"min_value": "100000"},
         {"min_value": "50000", "max_value": "260000"},
         {"vendor": "Northwind", "model": "staff_augmentation"},
+        {"claimed": "none", "model": "staff_augmentation"},
     ],
 )
 def test_the_page_and_the_api_filter_alike(stored: Any, filters: dict[str, str]) -> None:
@@ -97,7 +98,9 @@ def test_the_page_and_the_api_filter_alike(stored: Any, filters: dict[str, str])
         if "vendor" in filters:
             ok &= d["vendor"] == filters["vendor"]
         if "model" in filters:
-            ok &= (d["detected"] or "none") == filters["model"]
+            ok &= (d["detected"] or "none") == filters["model"] and d["status"] == "checked"
+        if "claimed" in filters:
+            ok &= (d["claimed"] or "none") == filters["claimed"]
         if filters.get("finding") == "mislabel":
             ok &= d["mislabel"]
         elif filters.get("finding") == "unreadable":
@@ -232,3 +235,15 @@ def test_the_page_goes_through_a_long_list_fifty_at_a_time(
     expected = _api(client, audit_id, vendor="Northwind", model="staff_augmentation")["total"]
     assert expected > 1  # of the 60, not of the first page's 50
     assert f"{expected} documents match the filters" in northwind.text
+
+
+def test_each_count_of_claimed_against_detected_leads_to_its_documents(stored: Any) -> None:
+    client, audit_id, audit = stored
+    html = client.get(f"/audits/{audit_id}").text
+    table = html[html.index('data-testid="detected-vs-claimed"') :]
+    table = table[: table.index("</table>")]
+    links = re.findall(r'<a href="([^"]+)" aria-label="(\d+) claimed', table)
+    assert len(links) == sum(1 for row in audit["detected_vs_claimed"].values() for n in row.values() if n)
+    for href, count in links:
+        page = client.get(href.replace("&amp;", "&").split("#")[0])
+        assert len(_rows(page.text)) == int(count), href

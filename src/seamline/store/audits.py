@@ -507,13 +507,15 @@ class AuditStore:
         max_value: float | None = None,
         cursor: str | None = None,
         limit: int = PAGE,
+        claimed: str | None = None,
     ) -> DocumentPage:
         """A page of an audit's documents matching every filter given, highest annual value first
         (unknown values last), then in the order they were stored.
 
         ``vendor``: the vendor as the audit names it (``(unknown)``: none named); ``model``: the detected
-        model id (``none``: no model detected); ``finding``: a checklist item id (the documents missing
-        it where their detected model needs it), or ``mislabel``, ``review``, ``unreadable``;
+        model id (``none``: checked, and no model detected); ``claimed``: the model it claims (``none``:
+        none claimed); ``finding``: a checklist item id (the documents missing it where their detected
+        model needs it), or ``mislabel``, ``review``, ``unreadable``;
         ``min_value`` / ``max_value``: the annual value's bounds (documents without one are left out
         when either is given); ``cursor``: the ``next_cursor`` of the page before."""
         low = check_bound(min_value, "min_value")
@@ -527,13 +529,18 @@ class AuditStore:
             self._audit_row(session, audit_id)
         after = decode_cursor(cursor, self.max_id) if cursor else None
         # no database text holds a NUL (PostgreSQL refuses one outright): no stored document has one either
-        vendor, model, finding = (_plain(v) for v in (vendor, model, finding))
+        vendor, model, finding, claimed = (_plain(v) for v in (vendor, model, finding, claimed))
         D = AuditDocumentRow
         where = [D.audit_id == audit_id]
         if vendor:
             where.append(D.vendor.is_(None) if vendor == UNKNOWN_VENDOR else D.vendor == vendor)
         if model:
-            where.append(D.detected.is_(None) if model == NO_MODEL else D.detected == model)
+            # none: checked, and no model detected (an unreadable document was never checked)
+            where.append(
+                (D.detected.is_(None) & (D.status == "checked")) if model == NO_MODEL else D.detected == model
+            )
+        if claimed:
+            where.append(D.claimed.is_(None) if claimed == NO_MODEL else D.claimed == claimed)
         if finding == "mislabel":
             where.append(D.mislabel.is_(True))
         elif finding == "review":

@@ -130,10 +130,11 @@ def _filters(
     finding: str | None,
     min_value: str | float | None,
     max_value: str | float | None,
+    claimed: str | None = None,
 ) -> dict[str, Any]:
     """The filters as given (empty ones dropped), bounds checked (a 422 naming the field otherwise)."""
     out: dict[str, Any] = {}
-    for key, value in (("vendor", vendor), ("model", model), ("finding", finding)):
+    for key, value in (("vendor", vendor), ("model", model), ("claimed", claimed), ("finding", finding)):
         if value:
             out[key] = value[:FILTER_MAX]
     for key, bound in (("min_value", min_value), ("max_value", max_value)):
@@ -165,6 +166,7 @@ async def audit_page(
     min_value: Annotated[str | None, Query(max_length=40)] = None,
     max_value: Annotated[str | None, Query(max_length=40)] = None,
     cursor: Annotated[str | None, Query(max_length=CURSOR_MAX)] = None,
+    claimed: Annotated[str | None, Query(max_length=FILTER_MAX)] = None,
 ) -> HTMLResponse:
     store = audits_of(request)
     record = await _record(request, store, audit_id)
@@ -176,11 +178,12 @@ async def audit_page(
         "finding": finding,
         "min_value": min_value,
         "max_value": max_value,
+        "claimed": claimed,
     }
     filter_error: SeamlineError | None = None
     page = None
     try:
-        filters = _filters(vendor, model, finding, min_value, max_value)
+        filters = _filters(vendor, model, finding, min_value, max_value, claimed)
         page = await run_in_threadpool(lambda: store.documents(audit_id, cursor=cursor or None, **filters))
     except AuditFilterError as exc:
         filters, filter_error = {}, exc
@@ -336,7 +339,7 @@ def api_audit_documents(
     ] = None,
     model: Annotated[
         str | None,
-        Query(max_length=FILTER_MAX, description=f"the detected model id ({NO_MODEL}: no model detected)"),
+        Query(max_length=FILTER_MAX, description=f"the detected model id ({NO_MODEL}: checked, none found)"),
     ] = None,
     finding: Annotated[
         str | None,
@@ -359,9 +362,13 @@ def api_audit_documents(
         Query(max_length=CURSOR_MAX, description="continue after the page that gave this next_cursor"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = PAGE,
+    claimed: Annotated[
+        str | None,
+        Query(max_length=FILTER_MAX, description=f"the model id it claims ({NO_MODEL}: none claimed)"),
+    ] = None,
 ) -> dict[str, Any]:
     """Documents without an annual value are left out when a value bound is given; filters combine."""
-    filters = _filters(vendor, model, finding, min_value, max_value)
+    filters = _filters(vendor, model, finding, min_value, max_value, claimed)
     page = audits_of(request).documents(audit_id, cursor=cursor, limit=limit, **filters)
     following = (
         f"{request.url.path}?{_query(filters, limit=limit, cursor=page.next_cursor)}"
