@@ -88,11 +88,22 @@ def charts(audit: dict[str, Any]) -> list[tuple[str, str]]:
         out.append(
             (png, "The model each checked document's terms describe (none: no engagement model named).")
         )
-    vendors = [v for v in audit["vendors"] if v["exposed_documents"]][:15]
-    rows_v = [(v["vendor"], float(v["exposed_documents"])) for v in vendors]
-    png = _bars("Vendors by documents with a mislabel or a missing protection", rows_v, ALERT, "documents")
+    exposed = [v for v in audit["vendors"] if v["exposed_documents"]]
+    currencies = {c for v in exposed for c in v["exposure"]}
+    if len(currencies) == 1:  # one currency: rank by the money (the vendor table's order)
+        (currency,) = currencies
+        rows_v = [(v["vendor"], float(v["exposure"].get(currency, 0.0))) for v in exposed[:15]]
+        title = "Vendors by exposure"
+        unit = "annual value of exposed documents" + ("" if currency == "(none)" else f" ({currency})")
+    else:  # none or several currencies: amounts cannot be added up, so count documents
+        exposed.sort(key=lambda v: (-v["exposed_documents"], v["vendor"]))
+        rows_v = [(v["vendor"], float(v["exposed_documents"])) for v in exposed[:15]]
+        title, unit = "Vendors by documents with a mislabel or a missing protection", "documents"
+    png = _bars(title, rows_v, ALERT, unit)
     if png:
-        out.append((png, "The vendors with the most exposed documents, in the order of the vendor table."))
+        out.append(
+            (png, "Exposure: documents that are mislabel candidates or lack a protection their model needs.")
+        )
     missing: dict[str, int] = {}
     for row in audit["missing_protections"]["by_model"].values():
         for item, n in row.items():
