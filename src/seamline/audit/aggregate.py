@@ -26,6 +26,13 @@ NO_CURRENCY = "(none)"
 NONE = "none"  # the claimed/detected key when there is none
 DAYS_PER_MONTH = 365.25 / 12
 ENGAGEMENT_TYPES = ("engagement", "master_terms")
+_READS_AS = {  # a document type as the mislabel sentence names it
+    "nda": "a non-disclosure agreement",
+    "licence": "a licence",
+    "distribution_or_supply": "a distribution or supply agreement",
+    "employment": "an employment contract",
+    "other": "another kind of agreement",
+}
 
 
 @lru_cache(maxsize=4)
@@ -77,12 +84,12 @@ def summarise(rec: dict[str, Any], knowledge: str | None = None) -> dict[str, An
         check.get("claimed") and det.get("model") is None and det.get("document_type") not in ENGAGEMENT_TYPES
     ):
         rule = _thresholds(knowledge).not_an_engagement
-        doc_type = str(det.get("document_type") or "other").replace("_", " ")
+        doc_type = _READS_AS.get(str(det.get("document_type")), _READS_AS["other"])
         claimed = str(check["claimed"]).replace("_", " ")
         mislabel = {
             "kind": "not_an_engagement",
             "pattern": "not_an_engagement",
-            "text": " ".join(rule.text.format(claimed=claimed, document_type=f"a {doc_type}").split()),
+            "text": " ".join(rule.text.format(claimed=claimed, document_type=doc_type).split()),
             "source": rule.source,
         }
     return {
