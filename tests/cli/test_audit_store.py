@@ -85,7 +85,10 @@ def test_the_audit_goes_to_the_workspace_named(
     [
         (["--store", "--workspace", "Nobody"], "error: --workspace: workspace 'Nobody': no such workspace"),
         (["--store", "--name", "   "], "error: --name: expected a non-empty name"),
-        (["--store", "--database-url", "mysql://x/y"], "error: database URL: got 'mysql'; expected sqlite:///PATH"),
+        (
+            ["--store", "--database-url", "mysql://x/y"],
+            "error: database URL: got 'mysql'; expected sqlite:///PATH",
+        ),
         (["--name", "Q4"], "error: --database-url, --workspace and --name go with --store; add --store"),
     ],
 )
