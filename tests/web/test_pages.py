@@ -102,7 +102,9 @@ def test_save_open_rename_duplicate_delete(client: Any, situation: dict[str, Any
     assert client.get("/api/v1/decisions").json()["total"] == 1  # abandoning it here leaves no copy
     changed = form_of({**situation, "name": "Edited copy"})
     changed["team.technical_leadership"] = "none"
-    r = client.post("/decisions", data={**changed, "copy_of": str(did), "csrf_token": tok}, follow_redirects=False)
+    r = client.post(
+        "/decisions", data={**changed, "copy_of": str(did), "csrf_token": tok}, follow_redirects=False
+    )
     assert r.status_code == 303
     copy_id = int(r.headers["location"].split("/")[2])
     assert copy_id != did
