@@ -3,6 +3,7 @@ file, a browser, viewport pages at a phone's and a desktop's width, and axe-core
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -76,14 +77,19 @@ def width_of(page: Any) -> int:
     return int(page.viewport_size["width"])
 
 
+def doc_shots() -> Path:
+    """Where the screenshots the docs show are written: docs/screenshots/ when SEAMLINE_DOC_SCREENSHOTS=1
+    (to redraw them: `SEAMLINE_DOC_SCREENSHOTS=1 .venv/bin/python -m pytest tests/web -k browser`), else
+    test-output/screenshots/, so an ordinary test run leaves the working tree as it was."""
+    return DOC_SHOTS if os.environ.get("SEAMLINE_DOC_SCREENSHOTS") == "1" else SHOTS
+
+
 def shot(page: Any, name: str, *, docs: bool = False) -> None:
-    """A viewport screenshot (small: under 300 KB) to test-output/, and to docs/screenshots/ when asked."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
-    if docs:
-        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOC_SHOTS / f"{name}.png"))
-        assert (DOC_SHOTS / f"{name}.png").stat().st_size < 300_000
+    """A viewport screenshot (small: under 300 KB) to test-output/, or for the docs (see doc_shots)."""
+    folder = doc_shots() if docs else SHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))
+    assert (folder / f"{name}.png").stat().st_size < 300_000
 
 
 def no_serious_axe_findings(page: Any) -> None:

@@ -1,7 +1,8 @@
 """Every page at a phone's width (390 px) and a desktop's (1440 px), in Chromium: axe-core finds no serious
 or critical violation, nothing scrolls sideways, chart text is readable; the questionnaire, results and
 save flow done with the keyboard alone. The pages are read from ``app.routes``, so a page added later is
-checked without a change here. Screenshots for the docs go to docs/screenshots/.
+checked without a change here. Screenshots for the docs go to docs/screenshots/ when
+SEAMLINE_DOC_SCREENSHOTS=1, else to test-output/screenshots/ (browser_kit.doc_shots).
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.web.browser_kit import doc_shots
 from tests.web.routes_of import fill, get_routes, known_ids
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC_SHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WIDTHS = (390, 1440)
 CONTRACT = ROOT / "tests" / "contracts" / "fixtures" / "mislabel_managed_named_engineers.txt"
@@ -190,8 +191,9 @@ def test_every_page_passes_axe_and_fits_at_phone_and_desktop_width(
 
 
 def _viewport_shot(page: Any, name: str) -> None:
-    DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-    path = DOC_SHOTS / f"{name}.png"
+    folder = doc_shots()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path))
     assert path.stat().st_size < 300_000, f"{name}.png is {path.stat().st_size} bytes"
 
