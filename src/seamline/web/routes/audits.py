@@ -308,7 +308,7 @@ async def audit_delete(request: Request, audit_id: int) -> Response:
     "/audits",
     summary="The workspace's stored audits, newest first (summaries)",
     response_model=None,
-    responses=responses(ok=m.AuditList),
+    responses=responses(401, ok=m.AuditList),
 )
 def api_audits(request: Request) -> dict[str, Any]:
     return {"audits": [a.summary() for a in audits_of(request).audits()]}

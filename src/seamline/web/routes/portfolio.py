@@ -569,7 +569,7 @@ def _portfolio_json(record: PortfolioRecord) -> dict[str, Any]:
     "/portfolios",
     summary="The workspace's saved portfolios (summaries, newest first)",
     response_model=None,
-    responses=responses(ok=M.PortfolioList),
+    responses=responses(401, ok=M.PortfolioList),
 )
 async def api_list(request: Request) -> dict[str, Any]:
     records = await run_in_threadpool(library_of(request).portfolios)

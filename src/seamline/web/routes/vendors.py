@@ -521,7 +521,7 @@ async def api_save(request: Request) -> JSONResponse:
     "/vendors",
     summary="The workspace's saved vendors (summaries, by name)",
     response_model=None,
-    responses=responses(ok=_m.VendorList),
+    responses=responses(401, ok=_m.VendorList),
 )
 async def api_list(request: Request) -> dict[str, Any]:
     records = await run_in_threadpool(library_of(request).vendors)
