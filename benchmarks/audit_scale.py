@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ def build(folder: Path, n: int, seed: int = 7) -> Path:
     for i in range(n):
         k = i % len(base)
         shift = 1 + i // len(base)
-        text = YEAR.sub(lambda m, s=shift: str(int(m.group()) + s % 5), texts[k], count=1)
+        text = YEAR.sub(partial(_later_year, shift=shift), texts[k], count=1)
         text += f"\n\nReference {i:06d}.\n"
         rel = f"part{i // 1000:03d}/{i:06d}-{base[k].stem[:40]}.txt"
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -111,8 +112,13 @@ def child(runner: str, manifest: Path, out: Path, workers: int) -> None:
     print(json.dumps(figures), flush=True)
 
 
+def _later_year(match: re.Match[str], shift: int) -> str:
+    """The first year of a text moved on by ``shift`` (mod 5): each copy a little different."""
+    return str(int(match.group()) + shift % 5)
+
+
 def tree_rss(pid: int) -> int:
-    import psutil
+    import psutil  # type: ignore[import-untyped]
 
     try:
         proc = psutil.Process(pid)

@@ -63,10 +63,13 @@ def test_the_audit_page_shows_every_figure_and_links_each_candidate(stored: Any)
     assert html.index(first["path"]) < html.index(second["path"])
     assert "never a legal ruling" in html
     assert audit["review_flags"] and audit["review_flags"][0]["path"] in html
-    # the report's charts, each an image the app serves
-    charts = re.findall(rf'<img src="(/audits/{audit_id}/charts/\d+)" alt="([^"]+)"', html)
-    assert len(charts) >= 2
-    for src, _alt in charts:
+    # the report's charts drawn inline (seamline.charts' wide and narrow SVG), each with its PNG served
+    assert html.count('<svg class="chart chart-wide"') >= 2
+    assert html.count('<svg class="chart chart-wide"') == html.count('<svg class="chart chart-narrow"')
+    assert "Documents by type" in html
+    charts = re.findall(rf'<a href="(/audits/{audit_id}/charts/\d+)" download>PNG</a>', html)
+    assert len(charts) == html.count('<svg class="chart chart-wide"')
+    for src in charts:
         image = client.get(src)
         assert image.status_code == 200 and image.headers["content-type"] == "image/png"
         assert image.content.startswith(b"\x89PNG")

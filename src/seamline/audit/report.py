@@ -10,7 +10,6 @@ template (Jinja autoescape); chart labels are drawn as text with mathtext off.
 from __future__ import annotations
 
 import base64
-import io
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,13 +17,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jinja2 import Template
 
+    from seamline.charts.spec import BarChart
+
 TEMPLATE = Path(__file__).with_name("templates") / "audit.html.j2"
 HTML_FONT_STACK = '"DejaVu Sans", "Helvetica", "Arial", sans-serif'
-DPI = 150
-WIDTH = 7.0  # inches: the text width of an A4 page
-BAR = "#0072B2"  # Okabe-Ito blue (seamline.charts.palette)
-ALERT = "#D55E00"  # Okabe-Ito vermillion
-INK = "#1d2430"
 ROWS_SHOWN = 100  # rows of each list the HTML report shows; audit.json and documents.jsonl hold them all
 PDF_ROWS_SHOWN = 30  # and the PDF (WeasyPrint lays out a long table slowly: about 0.1 s a row)
 PDF_CLAUSES_SHOWN = 1  # deciding clauses quoted per row in the PDF
@@ -38,56 +34,55 @@ def _template() -> Template:
     return env.from_string(TEMPLATE.read_text(encoding="utf-8"))
 
 
-def _bars(title: str, rows: list[tuple[str, float]], colour: str, unit: str = "") -> str | None:
-    """A horizontal bar chart as a PNG data URI (None when there is nothing to draw)."""
+def _bars(
+    chart_id: str, title: str, rows: list[tuple[str, float]], colour: str, unit: str
+) -> BarChart | None:
+    """A plain bar chart (seamline.charts: the same layer as every other chart), None when empty."""
     if not rows:
         return None
-    import matplotlib
+    from seamline.charts.build import bars
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    labels = [(label if len(label) <= 48 else label[:47] + "…") for label, _ in rows][::-1]
-    values = [v for _, v in rows][::-1]
-    with plt.rc_context({"text.parse_math": False, "font.size": 8}):
-        fig, ax = plt.subplots(figsize=(WIDTH, 0.8 + 0.28 * len(rows)))
-        ax.barh(range(len(rows)), values, color=colour, height=0.7)
-        ax.set_yticks(range(len(rows)), labels=labels)
-        ax.set_title(title, loc="left", fontsize=10, color=INK)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        ax.tick_params(colors=INK)
-        if unit:
-            ax.set_xlabel(unit, color=INK)
-        top = max(values) or 1
-        for y, v in enumerate(values):
-            ax.text(v + top * 0.01, y, f"{v:,.0f}", va="center", fontsize=7, color=INK)
-        ax.set_xlim(0, top * 1.12)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
-        plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    labels = [(label if len(label) <= 48 else label[:47] + "…") for label, _ in rows]
+    return bars(chart_id, title, list(zip(labels, (v for _, v in rows), strict=True)), "count", unit, colour)
 
 
-def charts(audit: dict[str, Any]) -> list[tuple[str, str]]:
-    """(data URI, caption) of each chart the audit has data for."""
-    out: list[tuple[str, str]] = []
+def chart_specs(audit: dict[str, Any]) -> list[tuple[BarChart, str]]:
+    """(chart, caption) of each chart the audit has data for: drawn as PNG for the report (:func:`charts`)
+    and as responsive SVG on the web page."""
+    from seamline.charts import palette
+
+    out: list[tuple[BarChart, str]] = []
+
+    def add(chart: BarChart | None, caption: str) -> None:
+        if chart is not None:
+            out.append((chart, caption))
+
     by_type = sorted(audit["by_type"].items(), key=lambda kv: (-kv[1], kv[0]))
-    png = _bars("Documents by type", [(k.replace("_", " "), float(v)) for k, v in by_type], BAR, "documents")
-    if png:
-        out.append((png, "How many documents of each type the audit found (unreadable: could not be read)."))
+    add(
+        _bars(
+            "audit-types",
+            "Documents by type",
+            [(k.replace("_", " "), float(v)) for k, v in by_type],
+            palette.BLUE,
+            "documents",
+        ),
+        "How many documents of each type the audit found (unreadable: could not be read).",
+    )
     detected: dict[str, int] = {}
     for row in audit["detected_vs_claimed"].values():
         for model, n in row.items():
             detected[model] = detected.get(model, 0) + n
     rows = sorted(detected.items(), key=lambda kv: (-kv[1], kv[0]))
-    png = _bars(
-        "Detected engagement model", [(k.replace("_", " "), float(v)) for k, v in rows], BAR, "documents"
+    add(
+        _bars(
+            "audit-detected",
+            "Detected engagement model",
+            [(k.replace("_", " "), float(v)) for k, v in rows],
+            palette.BLUE,
+            "documents",
+        ),
+        "The model each checked document's terms describe (none: no engagement model named).",
     )
-    if png:
-        out.append(
-            (png, "The model each checked document's terms describe (none: no engagement model named).")
-        )
     exposed = [v for v in audit["vendors"] if v["exposed_documents"]]
     currencies = {c for v in exposed for c in v["exposure"]}
     if len(currencies) == 1:  # one currency: rank by the money (the vendor table's order)
@@ -99,26 +94,37 @@ def charts(audit: dict[str, Any]) -> list[tuple[str, str]]:
         exposed.sort(key=lambda v: (-v["exposed_documents"], v["vendor"]))
         rows_v = [(v["vendor"], float(v["exposed_documents"])) for v in exposed[:15]]
         title, unit = "Vendors by documents with a mislabel or a missing protection", "documents"
-    png = _bars(title, rows_v, ALERT, unit)
-    if png:
-        out.append(
-            (png, "Exposure: documents that are mislabel candidates or lack a protection their model needs.")
-        )
+    add(
+        _bars("audit-vendors", title, rows_v, palette.VERMILLION, unit),
+        "Exposure: documents that are mislabel candidates or lack a protection their model needs.",
+    )
     missing: dict[str, int] = {}
     for row in audit["missing_protections"]["by_model"].values():
         for item, n in row.items():
             missing[item] = missing.get(item, 0) + n
     items = audit["missing_protections"]["items"]
     rows_m = sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
-    png = _bars(
-        "Protections missing where the detected model needs them",
-        [(items.get(k, {}).get("name", k), float(v)) for k, v in rows_m],
-        ALERT,
-        "documents",
+    add(
+        _bars(
+            "audit-missing",
+            "Protections missing where the detected model needs them",
+            [(items.get(k, {}).get("name", k), float(v)) for k, v in rows_m],
+            palette.VERMILLION,
+            "documents",
+        ),
+        "How many documents lack each protection their detected model needs.",
     )
-    if png:
-        out.append((png, "How many documents lack each protection their detected model needs."))
     return out
+
+
+def charts(audit: dict[str, Any]) -> list[tuple[str, str]]:
+    """(PNG data URI, caption) of each chart the audit has data for (the report's drawings)."""
+    from seamline.charts.raster import png
+
+    return [
+        ("data:image/png;base64," + base64.b64encode(png(chart)).decode("ascii"), caption)
+        for chart, caption in chart_specs(audit)
+    ]
 
 
 def _money(values: dict[str, float]) -> str:

@@ -9,7 +9,8 @@ with the evidence highlighted, drawn by the contract page's own partial.
 
 Audits belong to the request's workspace (:class:`seamline.store.audits.AuditStore`): another
 workspace's audit or document is "not found", a viewer reads but cannot delete. Database reads run in
-the thread pool; the charts (Matplotlib) are drawn once per audit in a worker process
+the thread pool; the page draws the charts as seamline.charts' responsive SVG (in the thread pool), and
+their PNGs (Matplotlib, /audits/{id}/charts/N) are drawn once per audit in a worker process
 (:mod:`seamline.web.jobs`) and kept in memory, since a stored audit never changes.
 """
 
@@ -22,6 +23,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from seamline.errors import SeamlineError
@@ -105,6 +107,15 @@ async def _charts(request: Request, audit_id: int, audit: dict[str, Any]) -> lis
     while len(kept) > CHARTS_KEPT:
         kept.popitem(last=False)
     return charts
+
+
+def _page_charts(audit: dict[str, Any]) -> list[tuple[Markup, str]]:
+    """The audit's charts for the page: seamline.charts' responsive SVG (redrawn for a phone's width,
+    labels readable), the same charts the report draws as PNG (served at /audits/{id}/charts/N)."""
+    from seamline.audit.report import chart_specs
+    from seamline.charts.svg import responsive
+
+    return [(Markup(responsive(chart)), caption) for chart, caption in chart_specs(audit)]
 
 
 async def _record(request: Request, store: AuditStore, audit_id: int) -> AuditRecord:
@@ -194,7 +205,7 @@ async def audit_page(
     }
     paths = [r["path"] for rows in shown_rows.values() for r in rows if isinstance(r, dict)]
     ids = await run_in_threadpool(store.ids_of, audit_id, paths)
-    charts = await _charts(request, audit_id, audit)
+    charts = await run_in_threadpool(_page_charts, audit)
     items = audit.get("missing_protections", {}).get("items", {})
     missing_totals: dict[str, int] = {}
     for row in audit.get("missing_protections", {}).get("by_model", {}).values():
@@ -214,7 +225,7 @@ async def audit_page(
         "label": lambda v: _label(names, v),
         "money": _money,
         "value": _value,
-        "charts": [caption for _png, caption in charts],
+        "charts": charts,
         "rows": shown_rows,
         "ids": ids,
         "shown": SHOWN,
