@@ -25,11 +25,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy.orm import Session
 
 from seamline.errors import Problem, SeamlineError
-from seamline.store.repository import MAX_ID, DecisionStore, ForbiddenError, NotFoundError, check_name
+from seamline.store.repository import NotFoundError, check_name
+from seamline.store.scoped import WorkspaceStore
 from seamline.store.tables import AuditDocumentRow, AuditRow
 
 BATCH = 200  # documents inserted per statement (a batch of records is all that is held at once)
@@ -326,38 +327,11 @@ def check_bound(value: Any, field: str) -> float | None:
     return number
 
 
-class AuditStore:
+class AuditStore(WorkspaceStore):
     """A workspace's stored audits, as one user with one role."""
 
-    def __init__(self, engine: Engine, *, workspace_id: int, user_id: int | None, role: str) -> None:
-        self.engine = engine
-        self.workspace_id = workspace_id
-        self.user_id = user_id
-        self.role = role
-        self.max_id = MAX_ID.get(engine.dialect.name, 2**31 - 1)
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-
-    @classmethod
-    def of(cls, store: DecisionStore) -> AuditStore:
-        """The same workspace, user and role as ``store``."""
-        return cls(store.engine, workspace_id=store.workspace_id, user_id=store.user_id, role=store.role)
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role in ("owner", "editor")
-
-    def writable(self) -> None:
-        """Refuse a viewer (:class:`ForbiddenError`) before any work is done for a write."""
-        if not self.can_edit:
-            raise ForbiddenError(
-                f"workspace: your role here is {self.role}; an editor or owner can store or delete audits",
-                [Problem("workspace", "expected the editor or owner role")],
-            )
-
-    def _id(self, value: Any, what: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= self.max_id:
-            raise NotFoundError(f"{what} {value!r}: no stored {what} has this id")
-        return value
+    WRITES = "store or delete audits"
+    KEPT = "stored"
 
     def _audit_row(self, session: Session, audit_id: int) -> AuditRow:
         row = session.get(AuditRow, self._id(audit_id, "audit"))

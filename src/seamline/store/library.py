@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from seamline.errors import Problem, SeamlineError
-from seamline.store.repository import MAX_ID, DecisionStore, ForbiddenError, NotFoundError, check_name
+from seamline.store.repository import NotFoundError, check_name
+from seamline.store.scoped import WorkspaceStore
 from seamline.store.tables import DecisionRow, DecisionVendorRow, PortfolioRow, VendorRow
 
 LIST_MAX = 500  # vendors or portfolios listed at once (a workspace's procurement rounds, not thousands)
@@ -116,38 +117,11 @@ def _portfolio(row: PortfolioRow) -> PortfolioRecord:
     )
 
 
-class LibraryStore:
+class LibraryStore(WorkspaceStore):
     """A workspace's vendors and portfolios, as one user with one role."""
 
-    def __init__(self, engine: Engine, *, workspace_id: int, user_id: int | None, role: str) -> None:
-        self.engine = engine
-        self.workspace_id = workspace_id
-        self.user_id = user_id
-        self.role = role
-        self.max_id = MAX_ID.get(engine.dialect.name, 2**31 - 1)
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-
-    @classmethod
-    def of(cls, store: DecisionStore) -> LibraryStore:
-        """The same workspace, user and role as ``store``."""
-        return cls(store.engine, workspace_id=store.workspace_id, user_id=store.user_id, role=store.role)
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role in ("owner", "editor")
-
-    def writable(self) -> None:
-        """Refuse a viewer (:class:`ForbiddenError`) before any work is done for a write."""
-        if not self.can_edit:
-            raise ForbiddenError(
-                f"workspace: your role here is {self.role}; an editor or owner can save or change this",
-                [Problem("workspace", "expected the editor or owner role")],
-            )
-
-    def _id(self, value: Any, what: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= self.max_id:
-            raise NotFoundError(f"{what} {value!r}: no saved {what} has this id")
-        return value
+    WRITES = "save or change this"
+    KEPT = "saved"
 
     # ---------------------------------------------------------------------------------------- vendors
     def _vendor_row(self, session: Session, vendor_id: int) -> VendorRow:
