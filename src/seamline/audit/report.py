@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from seamline.charts.spec import BarChart
 
 TEMPLATE = Path(__file__).with_name("templates") / "audit.html.j2"
-HTML_FONT_STACK = '"DejaVu Sans", "Helvetica", "Arial", sans-serif'
 ROWS_SHOWN = 100  # rows of each list the HTML report shows; audit.json and documents.jsonl hold them all
 PDF_ROWS_SHOWN = 30  # and the PDF (WeasyPrint lays out a long table slowly: about 0.1 s a row)
 PDF_CLAUSES_SHOWN = 1  # deciding clauses quoted per row in the PDF
@@ -143,18 +142,9 @@ def _value(amount: float | None, currency: str | None) -> str:
 
 def render_audit_html(audit: dict[str, Any], *, pdf: bool = False) -> str:
     """The audit as one HTML page; with ``pdf``, print styles and the shipped fonts for WeasyPrint."""
-    from markupsafe import Markup
+    from seamline.report.render_html import css_string, fonts
 
-    from seamline.report.render_html import css_string
-
-    if pdf:
-        from seamline.report.render_pdf import FONT_FAMILY, font_faces
-
-        faces = font_faces()
-        family = css_string(FONT_FAMILY)
-        stack = family + Markup(", sans-serif")
-    else:
-        faces, family, stack = [], Markup(""), Markup(HTML_FONT_STACK)
+    faces, family, stack = fonts(pdf)
     return _template().render(
         a=audit,
         pdf=pdf,

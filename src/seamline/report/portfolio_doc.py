@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -223,20 +223,11 @@ TEMPLATE = Path(__file__).with_name("templates") / "portfolio.html.j2"
 
 def render_portfolio_html(doc: PortfolioDocument, *, pdf: bool = False) -> str:
     from jinja2 import Environment, StrictUndefined
-    from markupsafe import Markup
 
-    from seamline.report.render_html import HTML_FONT_STACK, css_string
+    from seamline.report.render_html import css_string, fonts
 
     doc = fmt.as_text(doc)
-    faces: list[Any] = []
-    family = Markup("")
-    stack = Markup(HTML_FONT_STACK)
-    if pdf:
-        from seamline.report.render_pdf import FONT_FAMILY, font_faces
-
-        faces = font_faces()
-        family = css_string(FONT_FAMILY)
-        stack = family + Markup(", sans-serif")
+    faces, family, stack = fonts(pdf)
     env = Environment(autoescape=True, undefined=StrictUndefined)
     return env.from_string(TEMPLATE.read_text(encoding="utf-8")).render(
         doc=doc,

@@ -15,6 +15,7 @@ from seamline.report.document import Chart, DecisionDocument
 
 if TYPE_CHECKING:
     from jinja2 import Template
+    from markupsafe import Markup
 
 TEMPLATE = Path(__file__).with_name("templates") / "report.html.j2"
 FILL_IN = re.compile(r"\[to fill in:[^\]]*\]")
@@ -56,20 +57,25 @@ def css_string(text: str) -> Any:
     return Markup(f'"{escaped}"')
 
 
+def fonts(pdf: bool) -> tuple[list[Any], Markup, Markup]:
+    """(font faces, family, CSS font stack) of a document page: for a PDF the fonts shipped with the
+    package (byte-identical output whatever is installed, see :mod:`render_pdf`), else the reader's own."""
+    from markupsafe import Markup
+
+    if not pdf:
+        return [], Markup(""), Markup(HTML_FONT_STACK)
+    from seamline.report.render_pdf import FONT_FAMILY, font_faces
+
+    family = css_string(FONT_FAMILY)
+    return font_faces(), family, family + Markup(", sans-serif")
+
+
 def render_html(doc: DecisionDocument, *, pdf: bool = False) -> str:
     """The page; with ``pdf``, print styles and the shipped fonts (see :mod:`render_pdf`) for WeasyPrint."""
-    from markupsafe import Markup
 
     doc = fmt.as_text(doc)
     numbers = fmt.source_numbers(doc)
-    if pdf:
-        from seamline.report.render_pdf import FONT_FAMILY, font_faces
-
-        faces = font_faces()
-        family = css_string(FONT_FAMILY)
-        stack = family + Markup(", sans-serif")
-    else:
-        faces, family, stack = [], Markup(""), Markup(HTML_FONT_STACK)
+    faces, family, stack = fonts(pdf)
 
     def charts(ids: list[str]) -> list[Chart]:
         return [c for c in (doc.chart(i) for i in ids) if c is not None]
