@@ -13,6 +13,7 @@ import pytest
 from seamline.store import DecisionStore, open_store
 from seamline.store import list_versions as lv
 from seamline.store.list_versions import ListVersions, Unavailable
+from seamline.store.repository import _UNREAD
 
 
 def _fields(name: str) -> dict[str, Any]:
@@ -35,15 +36,15 @@ def store(database: tuple[str, str | None]) -> Iterator[DecisionStore]:
 
 
 def _threaded(store: DecisionStore, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """The calls of the synchronous ``summaries`` (what runs in the thread pool on a server)."""
+    """The calls of the synchronous page read ``_page`` (what runs in the thread pool on a server)."""
     calls: list[dict[str, Any]] = []
-    synchronous = store.summaries
+    synchronous = store._page
 
-    def counted(**kwargs: Any) -> Any:
+    def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs)
-        return synchronous(**kwargs)
+        return synchronous(*args, **kwargs)
 
-    monkeypatch.setattr(store, "summaries", counted)
+    monkeypatch.setattr(store, "_page", counted)
     return calls
 
 
@@ -64,6 +65,8 @@ def test_a_kept_page_is_answered_after_a_version_read_on_the_loop_and_every_chan
         assert again.summaries_json() == first.summaries_json()
         if server:  # the second from memory: no thread, one read of the list version on the loop
             assert again is first and len(threaded) == 1
+            # the page not kept was read in the thread at the version the loop read: one read, not two
+            assert isinstance(threaded[0]["version"], int)
         other.rename(ids[2], "renamed elsewhere")  # committed before the next request: it must show
         renamed = await store.summaries_async(limit=2)
         assert [d.name for d in renamed.decisions] == ["renamed elsewhere", "D1"]
@@ -101,6 +104,7 @@ def test_when_the_version_cannot_be_read_on_the_loop_the_thread_pool_answers(
     async def scenario() -> None:
         page = await store.summaries_async()
         assert [d.name for d in page.decisions] == ["kept"] and len(threaded) == 1
+        assert threaded[0]["version"] is _UNREAD  # the thread reads the version itself, then the page
         store.create(**_fields("new"))
         page = await store.summaries_async()  # within RETRY_AFTER: straight to the thread pool
         assert [d.name for d in page.decisions] == ["new", "kept"] and len(threaded) == 2

@@ -226,8 +226,40 @@ def test_lists_read_one_index_and_never_the_rows(store: DecisionStore) -> None:
                     )
                 )
             )
-            assert "ix_decisions_workspace_list" in indexes
+            assert {"ix_decisions_workspace_list", "ix_decisions_live_list"} <= indexes
             assert ("ix_decisions_name_trgm" in indexes) == bool(available)
+            # a page, however deep, is read in list order from the live rows' index: never a sort of
+            # every entry (the planner is kept off the table scan it would take for three rows)
+            conn.execute(text("SET LOCAL enable_seqscan = off"))  # this transaction only
+            values = {"workspace_id": 1, "limit": 50, "offset": 9000, "after_id": 1}
+            values["after_updated_at"] = "2026-01-01 00:00:00+00"
+            for after in (False, True):
+                statement = _list_statements("postgresql", False, after)[0]
+                compiled = statement.compile(dialect=store.engine.dialect)
+                args = {k: values.get(k, v) for k, v in compiled.params.items()}
+                plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {compiled}", args).scalars())
+                assert "ix_decisions_live_list" in plan and "Sort" not in plan, plan
+            conn.rollback()
+
+
+def test_a_page_not_read_before_costs_its_rows_alone(store: DecisionStore) -> None:
+    """The count of a list is kept at the list's version: another page of the same list (another offset,
+    length or cursor) reads its rows and not the count again, until a decision changes."""
+    for i in range(5):
+        store.create(**_fields(f"Payments {i}"))
+    first = store.summaries(limit=2)
+    seen = statements(store)
+    second = store.summaries(limit=2, offset=2)
+    following = store.summaries(limit=3, cursor=first.next_cursor)
+    assert second.total == following.total == 5
+    assert [d.name for d in second.decisions] == ["Payments 2", "Payments 1"]
+    assert [d.name for d in following.decisions] == ["Payments 2", "Payments 1", "Payments 0"]
+    assert not any("count(" in s for s in seen), seen
+    assert store.summaries(q="payments 1").total == 1  # a search is another list, counted apart
+    store.create(**_fields("Payments 5"))
+    seen.clear()
+    assert store.summaries(limit=2, offset=4).total == 6
+    assert any("count(" in s for s in seen), seen
 
 
 def _list_version(store: DecisionStore) -> int | None:

@@ -344,16 +344,37 @@ def check_name(name: Any, where: str = "name") -> str:
     return name
 
 
+_UNREAD = object()  # a list version not read yet
 PAGES_KEPT = 128  # list pages kept per server process (50 summaries are about 10 KB)
 
 
 class _Pages:
-    """List pages read earlier, each with the workspace's list version it was read at (thread-safe)."""
+    """List pages read earlier, each with the workspace's list version it was read at, and the count of
+    each list (a workspace's live decisions, or those a search matches) at its version (thread-safe).
+
+    A count does not depend on the page: a page not read before at the current version costs the database
+    the page alone when another page of the same list was read at that version."""
 
     def __init__(self, size: int = PAGES_KEPT) -> None:
         self.size = size
         self.data: OrderedDict[tuple[Any, ...], tuple[int | None, DecisionPage]] = OrderedDict()
+        self.totals: OrderedDict[tuple[Any, ...], tuple[int | None, int]] = OrderedDict()
         self.lock = Lock()
+
+    def total(self, key: tuple[Any, ...], version: int | None) -> int | None:
+        with self.lock:
+            hit = self.totals.get(key)
+            if hit is None or hit[0] != version:
+                return None
+            self.totals.move_to_end(key)
+            return hit[1]
+
+    def put_total(self, key: tuple[Any, ...], version: int | None, total: int) -> None:
+        with self.lock:
+            self.totals[key] = (version, total)
+            self.totals.move_to_end(key)
+            while len(self.totals) > self.size:
+                self.totals.popitem(last=False)
 
     def get(self, key: tuple[Any, ...], version: int | None) -> DecisionPage | None:
         with self.lock:
@@ -597,16 +618,35 @@ class DecisionStore:
         once per dialect and the rows are read with Core, not as ORM objects. A page read before is
         answered from memory while the workspace's list version (migration 0006: raised by the database
         with every change to its decisions, by any process) is the one it was read at: one primary-key
-        read instead of the page and its count."""
+        read instead of the page and its count. The count of a list is kept the same way, so a page not
+        read before costs its own rows alone once any page of that list was read at that version."""
         key, q, params = self._window(limit, offset, q, cursor)
-        page, counting = _list_statements(self.engine.dialect.name, q is not None, cursor is not None)
+        return self._page(key, q, params, limit)
+
+    def _page(
+        self,
+        key: tuple[Any, ...],
+        q: str | None,
+        params: dict[str, Any],
+        limit: int,
+        *,
+        version: Any = _UNREAD,
+    ) -> DecisionPage:
+        """A checked list request's page (see :meth:`summaries`): kept, or read at the list version read
+        first (``version``, when the caller read it already; the page is then never older than that)."""
+        page, counting = _list_statements(self.engine.dialect.name, q is not None, "after_id" in params)
         with self.engine.connect() as conn:
-            version = conn.execute(_LIST_VERSION, params).scalar()  # read first: a page is never older
-            kept = self._pages.get(key, version)
-            if kept is not None:
-                return kept
+            if version is _UNREAD:
+                version = conn.execute(_LIST_VERSION, params).scalar()  # read first: a page is never older
+                kept = self._pages.get(key, version)
+                if kept is not None:
+                    return kept
             rows = conn.execute(page, params).all()
-            total = conn.execute(counting, params).scalar() or 0
+            counted = (self.workspace_id, q)
+            total = self._pages.total(counted, version)
+            if total is None:
+                total = conn.execute(counting, params).scalar() or 0
+                self._pages.put_total(counted, version, total)
         summary = DecisionSummary  # validating is quicker than model_construct (Rust, not Python)
         decisions = [
             summary(
@@ -647,13 +687,15 @@ class DecisionStore:
         A local SQLite file is read inline (one covering-index read: cheaper than a hand-over to a thread).
         From PostgreSQL the workspace's list version is read by the event loop itself
         (:mod:`seamline.store.list_versions`: awaited, one read for all the requests of that moment), and
-        a page kept at that version is answered with no thread at all; a page not kept, or any failure of
-        that read, goes to the thread pool (:meth:`summaries`, which reads the version again, then the
-        page). Either way the page is never older than the latest change committed before the call."""
+        a page kept at that version is answered with no thread at all; a page not kept is read at that
+        version in the thread pool, and on any failure of that read the thread reads the version itself
+        first (:meth:`summaries`). Either way the page is never older than the latest change committed
+        before the call."""
         if self.local:
             return self.summaries(limit=limit, offset=offset, q=q, cursor=cursor)
+        key, q, params = self._window(limit, offset, q, cursor)  # a bad request fails here, at once
+        version: Any = _UNREAD
         if self._versions is not None:
-            key, _q, _params = self._window(limit, offset, q, cursor)  # a bad request fails here, at once
             try:
                 version = await self._versions.read(self.workspace_id)
             except Unavailable:
@@ -663,7 +705,7 @@ class DecisionStore:
                 if kept is not None:
                     return kept
         return await anyio.to_thread.run_sync(
-            functools.partial(self.summaries, limit=limit, offset=offset, q=q, cursor=cursor)
+            functools.partial(self._page, key, q, params, limit, version=version)
         )
 
     def count(self) -> int:

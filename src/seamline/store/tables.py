@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -101,11 +102,21 @@ class DecisionRow(Base):
     __table_args__ = (
         Index("ix_decisions_updated_at", "updated_at"),
         # a workspace's list, newest first (migrations 0004 and 0005): on PostgreSQL the sort key alone
-        # (plus a pg_trgm index on name for the search, when the database has the extension); on SQLite
-        # every summary column too, so that lists read the index and never the large rows
+        # (now for the trash; plus a pg_trgm index on name for the search, when the database has the
+        # extension); on SQLite every summary column too, so that lists read the index and never the rows
         Index("ix_decisions_workspace_list", "workspace_id", "deleted_at", "updated_at", "id").ddl_if(
             dialect="postgresql"
         ),
+        # PostgreSQL (migration 0009): the live rows alone, in list order, with the summary columns, so a
+        # page is an index-only scan that stops at offset + limit (the index above serves the trash)
+        Index(
+            "ix_decisions_live_list",
+            "workspace_id",
+            "updated_at",
+            "id",
+            postgresql_include=["name", "created_at", "knowledge_version", "status", "top_model"],
+            postgresql_where=text("deleted_at IS NULL"),
+        ).ddl_if(dialect="postgresql"),
         Index(
             "ix_decisions_list",
             "workspace_id",
