@@ -229,7 +229,7 @@ def test_an_internal_error_has_the_shape_too(client: Any) -> None:
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret internals")
 
-    client.app.state.store.summaries = boom
+    client.app.state.store._page = boom  # every list read from the database
     from fastapi.testclient import TestClient
 
     with TestClient(client.app, raise_server_exceptions=False) as c:

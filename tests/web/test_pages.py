@@ -218,7 +218,7 @@ def test_internal_errors_show_no_trace(client: Any, monkeypatch: pytest.MonkeyPa
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(client.app.state.store, "summaries", boom)
+    monkeypatch.setattr(client.app.state.store, "_page", boom)  # every list read
     from fastapi.testclient import TestClient
 
     with TestClient(client.app, raise_server_exceptions=False) as c:
