@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from threading import Lock
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import anyio.to_thread
 from pydantic import BaseModel, ConfigDict, PrivateAttr
@@ -348,35 +348,19 @@ _UNREAD = object()  # a list version not read yet
 PAGES_KEPT = 128  # list pages kept per server process (50 summaries are about 10 KB)
 
 
-class _Pages:
-    """List pages read earlier, each with the workspace's list version it was read at, and the count of
-    each list (a workspace's live decisions, or those a search matches) at its version (thread-safe).
+_T = TypeVar("_T")
 
-    A count does not depend on the page: a page not read before at the current version costs the database
-    the page alone when another page of the same list was read at that version."""
 
-    def __init__(self, size: int = PAGES_KEPT) -> None:
+class _Kept(Generic[_T]):
+    """Values read earlier, each with the workspace's list version it was read at; the least recently used
+    dropped beyond ``size`` (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
         self.size = size
-        self.data: OrderedDict[tuple[Any, ...], tuple[int | None, DecisionPage]] = OrderedDict()
-        self.totals: OrderedDict[tuple[Any, ...], tuple[int | None, int]] = OrderedDict()
+        self.data: OrderedDict[tuple[Any, ...], tuple[int | None, _T]] = OrderedDict()
         self.lock = Lock()
 
-    def total(self, key: tuple[Any, ...], version: int | None) -> int | None:
-        with self.lock:
-            hit = self.totals.get(key)
-            if hit is None or hit[0] != version:
-                return None
-            self.totals.move_to_end(key)
-            return hit[1]
-
-    def put_total(self, key: tuple[Any, ...], version: int | None, total: int) -> None:
-        with self.lock:
-            self.totals[key] = (version, total)
-            self.totals.move_to_end(key)
-            while len(self.totals) > self.size:
-                self.totals.popitem(last=False)
-
-    def get(self, key: tuple[Any, ...], version: int | None) -> DecisionPage | None:
+    def get(self, key: tuple[Any, ...], version: int | None) -> _T | None:
         with self.lock:
             hit = self.data.get(key)
             if hit is None or hit[0] != version:
@@ -384,12 +368,24 @@ class _Pages:
             self.data.move_to_end(key)
             return hit[1]
 
-    def put(self, key: tuple[Any, ...], version: int | None, page: DecisionPage) -> None:
+    def put(self, key: tuple[Any, ...], version: int | None, value: _T) -> None:
         with self.lock:
-            self.data[key] = (version, page)
+            self.data[key] = (version, value)
             self.data.move_to_end(key)
             while len(self.data) > self.size:
                 self.data.popitem(last=False)
+
+
+class _Pages:
+    """List pages read earlier, and the count of each list (a workspace's live decisions, or those a search
+    matches), each kept at the list version it was read at.
+
+    A count does not depend on the page: a page not read before at the current version costs the database
+    the page alone when another page of the same list was read at that version."""
+
+    def __init__(self, size: int = PAGES_KEPT) -> None:
+        self.pages: _Kept[DecisionPage] = _Kept(size)
+        self.totals: _Kept[int] = _Kept(size)
 
 
 _LIST_VERSION = select(DecisionListVersionRow.version).where(
@@ -638,15 +634,15 @@ class DecisionStore:
         with self.engine.connect() as conn:
             if version is _UNREAD:
                 version = conn.execute(_LIST_VERSION, params).scalar()  # read first: a page is never older
-                kept = self._pages.get(key, version)
+                kept = self._pages.pages.get(key, version)
                 if kept is not None:
                     return kept
             rows = conn.execute(page, params).all()
             counted = (self.workspace_id, q)
-            total = self._pages.total(counted, version)
+            total = self._pages.totals.get(counted, version)
             if total is None:
                 total = conn.execute(counting, params).scalar() or 0
-                self._pages.put_total(counted, version, total)
+                self._pages.totals.put(counted, version, total)
         summary = DecisionSummary  # validating is quicker than model_construct (Rust, not Python)
         decisions = [
             summary(
@@ -661,7 +657,7 @@ class DecisionStore:
             for r in rows
         ]
         found = DecisionPage(decisions=decisions, total=total, limit=limit, offset=params["offset"], q=q)
-        self._pages.put(key, version, found)
+        self._pages.pages.put(key, version, found)
         return found
 
     def _window(
@@ -701,7 +697,7 @@ class DecisionStore:
             except Unavailable:
                 pass
             else:
-                kept = self._pages.get(key, version)
+                kept = self._pages.pages.get(key, version)
                 if kept is not None:
                     return kept
         return await anyio.to_thread.run_sync(
