@@ -617,14 +617,13 @@ class DecisionStore:
         read instead of the page and its count. The count of a list is kept the same way, so a page not
         read before costs its own rows alone once any page of that list was read at that version."""
         key, q, params = self._window(limit, offset, q, cursor)
-        return self._page(key, q, params, limit)
+        return self._page(key, q, params)
 
     def _page(
         self,
         key: tuple[Any, ...],
         q: str | None,
         params: dict[str, Any],
-        limit: int,
         *,
         version: Any = _UNREAD,
     ) -> DecisionPage:
@@ -656,7 +655,9 @@ class DecisionStore:
             )
             for r in rows
         ]
-        found = DecisionPage(decisions=decisions, total=total, limit=limit, offset=params["offset"], q=q)
+        found = DecisionPage(
+            decisions=decisions, total=total, limit=params["limit"], offset=params["offset"], q=q
+        )
         self._pages.pages.put(key, version, found)
         return found
 
@@ -700,9 +701,7 @@ class DecisionStore:
                 kept = self._pages.pages.get(key, version)
                 if kept is not None:
                     return kept
-        return await anyio.to_thread.run_sync(
-            functools.partial(self._page, key, q, params, limit, version=version)
-        )
+        return await anyio.to_thread.run_sync(functools.partial(self._page, key, q, params, version=version))
 
     def count(self) -> int:
         with self._session() as session:
